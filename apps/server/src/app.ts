@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { Health, Readiness } from '@jiedao/contracts';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAuth } from './platform/auth/auth-plugin.js';
+import type { AppConfig } from './platform/config.js';
+import type { AppContext } from './platform/context.js';
+import type { DatabaseHandle } from './platform/database/database.js';
+import { isFullyMigrated } from './platform/database/migrator.js';
+import { registerMetrics } from './platform/http/metrics.js';
+import { registerOpenApi } from './platform/http/openapi.js';
+import { registerProblemHandlers, sendRouteNotFound } from './platform/http/problem.js';
+import { createValidatorCompiler } from './platform/http/validation.js';
+import { newId } from './platform/ids.js';
+import { PiiCipher, loadDataKey } from './platform/privacy/index.js';
+import {
+  createSessionResolver,
+  registerIdentityRoutes,
+  SimulatedVerificationProvider,
+  withTimeout,
+  type RealNameVerificationProvider,
+} from './modules/identity/index.js';
+import { GridLocator, registerPlacesRoutes } from './modules/places/index.js';
+
+export interface BuildAppOptions {
+  config: AppConfig;
+  database: DatabaseHandle;
+  /** Defaults to the local simulator, tuned by config.verification. */
+  verificationProvider?: RealNameVerificationProvider;
+  /** Pino logger options; `false` silences logs (tests). */
+  logger?: boolean | object;
+}
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  locator: GridLocator;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/** The default location of the built web app, relative to this file in both src/ and dist/. */
+export function defaultWebDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+}
+
+/** Builds the whole HTTP application: platform plugins first, then each module. Does not listen. */
+export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
+  const { config, database } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    trustProxy: true,
+    // Honour a caller's request id (a gateway's) when it is sane, otherwise mint one.
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId();
+    },
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
+  registerProblemHandlers(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const cipher = new PiiCipher(
+    loadDataKey({
+      dataKey: config.dataKey,
+      dataDir: config.dataDir,
+      warn: (message) => app.log.warn(message),
+    }),
+  );
+  const ctx: AppContext = { db: database.db, databaseKind: database.kind, config, cipher, log: app.log };
+  const verificationProvider =
+    options.verificationProvider ??
+    withTimeout(
+      new SimulatedVerificationProvider({
+        minLatencyMs: config.verification.minLatencyMs,
+        maxLatencyMs: config.verification.maxLatencyMs,
+        failureRate: config.verification.failureRate,
+        acceptUnknown: true,
+      }),
+      config.verification.timeoutMs,
+    );
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // antd and ECharts set inline styles; no inline scripts are allowed.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // The console runs on plain http on a LAN too; HSTS belongs to the TLS terminator.
+    strictTransportSecurity: false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (request, context) => {
+      const seconds = Math.ceil(context.ttl / 1000);
+      return Object.assign(new Error(`Too many requests; retry in ${seconds} s`), {
+        statusCode: 429,
+        retryAfterSeconds: seconds,
+      });
+    },
+  });
+  await registerOpenApi(app);
+  registerMetrics(app);
+  registerAuth(app, { resolver: createSessionResolver(ctx), allowedOrigins: config.allowedOrigins });
+
+  app.get(
+    '/healthz',
+    { schema: { tags: ['system'], summary: 'Liveness', response: { 200: Health } } },
+    () => ({ status: 'ok' as const }),
+  );
+
+  let migrated = false;
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Readiness: database reachable and migrations applied',
+        response: { 200: Readiness, 503: Readiness },
+      },
+    },
+    async (_request, reply) => {
+      let databaseUp = false;
+      try {
+        migrated ||= await isFullyMigrated(database.db);
+        databaseUp = true;
+      } catch {
+        databaseUp = false;
+      }
+      const ready = databaseUp && migrated;
+      return reply.status(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'not_ready',
+        database: database.kind,
+        checks: { database: databaseUp, migrations: migrated },
+      });
+    },
+  );
+
+  const locator = new GridLocator(database.db);
+  registerIdentityRoutes(app, ctx, { verificationProvider });
+  registerPlacesRoutes(app, ctx, locator);
+
+  const webDir = config.webDir ?? defaultWebDir();
+  const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    // Client-side routes: a GET outside the API and system endpoints, not for a file, gets the app shell.
+    const pathname = request.url.split('?')[0] ?? '';
+    const isAppRoute =
+      hasWeb &&
+      request.method === 'GET' &&
+      !/^\/(api|docs|open311|metrics|healthz|readyz)(\/|$)/.test(pathname) &&
+      !path.extname(pathname);
+    if (isAppRoute) return reply.type('text/html').sendFile('index.html');
+    return sendRouteNotFound(request, reply);
+  });
+
+  return { app, ctx, locator };
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-data.js';
+import { seedDemo, type SeedResult } from './seed.js';
+
+let t: TestApp;
+let result: SeedResult;
+beforeAll(async () => {
+  t = await createTestApp();
+  result = await seedDemo(t.ctx);
+});
+afterAll(() => t.close());
+
+describe('demo data', () => {
+  it('loads the Gudang figures from the source', async () => {
+    expect(result.created).toBe(true);
+    expect(result.counts.communities).toBe(10);
+    expect(result.counts.grids).toBeGreaterThanOrEqual(35);
+    expect(result.counts.grids).toBeLessThanOrEqual(45);
+    const byType = await t.ctx.db
+      .selectFrom('facility')
+      .select(['type', 'tier', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('tenantId', '=', result.tenantId)
+      .groupBy(['type', 'tier'])
+      .execute();
+    const count = (type: string, tier: string | null = null) =>
+      byType.find((row) => row.type === type && row.tier === tier)?.n ?? 0;
+    expect([
+      count('service_complex', 'flagship'),
+      count('service_complex', 'star_moon'),
+      count('service_complex', 'pearl_chain'),
+    ]).toEqual([2, 5, 3]);
+    expect(count('elderly_canteen')).toBe(5);
+    expect(count('study_room')).toBe(5);
+    expect(count('youth_palace')).toBe(3);
+    expect(count('public_gym')).toBe(4);
+    expect(count('growth_station')).toBe(6);
+    expect(count('common_prosperity_station')).toBe(2);
+    expect(count('representative_studio')).toBe(13);
+    expect(count('deliberation_hall')).toBe(15);
+    expect(count('living_room')).toBe(11);
+    expect(count('youth_station')).toBe(1);
+  });
+
+  it('puts every facility inside a grid of its own community', async () => {
+    const facilities = await t.ctx.db
+      .selectFrom('facility')
+      .select(['lng', 'lat', 'communityId', 'gridId'])
+      .where('tenantId', '=', result.tenantId)
+      .execute();
+    for (const facility of facilities) {
+      const grid = await t.locator.locate(result.tenantId, facility.lng, facility.lat);
+      expect(grid?.id).toBe(facility.gridId);
+      expect(grid?.communityId).toBe(facility.communityId);
+    }
+  });
+
+  it('signs in every demo account with its role, and a second run changes nothing', async () => {
+    for (const account of DEMO_ACCOUNTS) {
+      const cookie = await t.login(account.phone, DEMO_PASSWORD);
+      const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
+      expect(me.json<{ roles: Array<{ role: string }> }>().roles.map((r) => r.role)).toEqual([account.role]);
+    }
+    const again = await seedDemo(t.ctx);
+    expect(again.created).toBe(false);
+    const tenants = await t.ctx.db.selectFrom('tenant').select('id').execute();
+    expect(tenants).toHaveLength(1);
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * Identity: people, accounts, roles, organisations, sessions, real-name verification, consents and
+ * the access audit. Other modules import only from here.
+ */
+export { registerIdentityRoutes } from './identity.routes.js';
+export { createSessionResolver } from './auth.service.js';
+export { recordVerifiedIdentityUnchecked } from './verification.service.js';
+export { createAccountUnchecked, createOrganisationUnchecked, type NewAccount } from './accounts.service.js';
+export { checkResidentIdNumber, makeResidentIdNumber } from './id-number.js';
+export {
+  SimulatedVerificationProvider,
+  VerificationUnavailableError,
+  withTimeout,
+  type RealNameVerificationProvider,
+} from './verification-provider.js';
+export type { IdentityTables } from './identity.tables.js';

@@ -1,0 +1,46 @@
+import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kysely';
+import * as m20261129_0001 from './migrations/20261129_0001_foundation.js';
+
+/**
+ * Every migration, in order. A static list (not a directory scan) so the build and the tests see the
+ * same set. Migrations are frozen once landed: fix forward with a new file.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '20261129_0001_foundation': m20261129_0001,
+};
+
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function createMigrator(db: Kysely<any>, migrations: Record<string, Migration> = MIGRATIONS): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migration',
+    migrationLockTableName: 'schema_migration_lock',
+  });
+}
+
+/** Applies pending migrations; throws (and so exits non-zero from the CLI) when one fails. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateToLatest(
+  db: Kysely<any>,
+  migrations: Record<string, Migration> = MIGRATIONS,
+): Promise<MigrationResult[]> {
+  const { error, results } = await createMigrator(db, migrations).migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new Error(
+      `Migration ${failed?.migrationName ?? '(unknown)'} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+      { cause: error },
+    );
+  }
+  return results ?? [];
+}
+
+/** True when every known migration has been applied. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function isFullyMigrated(db: Kysely<any>): Promise<boolean> {
+  const migrations = await createMigrator(db).getMigrations();
+  return migrations.every((migration) => migration.executedAt !== undefined);
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { FACILITY_TYPES, COMPLEX_TIERS, CONSENT_PURPOSES, ROLES } from '../domain';
+import en from './en';
+import { otherLanguage, toLanguage } from './languages';
+import zhCN from './zh-CN';
+
+/** Every leaf key path, e.g. `login.submit`. */
+function leafKeys(tree: object, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]: [string, unknown]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return typeof value === 'object' && value !== null ? leafKeys(value, path) : [path];
+  });
+}
+
+function leafValues(tree: object): unknown[] {
+  return Object.values(tree).flatMap((value: unknown) =>
+    typeof value === 'object' && value !== null ? leafValues(value) : [value],
+  );
+}
+
+function placeholders(text: string): string[] {
+  return [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] ?? '').sort();
+}
+
+function lookup(tree: object, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], tree);
+}
+
+describe('translations', () => {
+  it('zh-CN and en have exactly the same keys', () => {
+    expect(leafKeys(en).sort()).toEqual(leafKeys(zhCN).sort());
+  });
+
+  it('has no empty strings', () => {
+    for (const value of [...leafValues(zhCN), ...leafValues(en)]) {
+      expect(typeof value).toBe('string');
+      expect((value as string).trim()).not.toBe('');
+    }
+  });
+
+  it('uses the same interpolation variables in both languages', () => {
+    for (const key of leafKeys(zhCN)) {
+      expect(placeholders(String(lookup(en, key))), key).toEqual(placeholders(String(lookup(zhCN, key))));
+    }
+  });
+
+  it('never interpolates `count` (that would switch i18next to plural keys)', () => {
+    for (const key of leafKeys(zhCN))
+      expect(placeholders(String(lookup(zhCN, key))), key).not.toContain('count');
+  });
+
+  it('translates every role, facility type, tier and consent purpose', () => {
+    for (const role of ROLES) expect(lookup(zhCN, `role.${role}`), role).toBeTypeOf('string');
+    for (const type of FACILITY_TYPES)
+      expect(lookup(zhCN, `facilityType.${type}`), type).toBeTypeOf('string');
+    for (const tier of COMPLEX_TIERS) expect(lookup(zhCN, `tier.${tier}`), tier).toBeTypeOf('string');
+    for (const purpose of CONSENT_PURPOSES)
+      expect(lookup(zhCN, `consentPurpose.${purpose}`), purpose).toBeTypeOf('string');
+    expect(zhCN.tier).toEqual({ flagship: '旗舰式', star_moon: '星月式', pearl_chain: '珠链式' });
+    expect(zhCN.consentPurpose).toEqual({
+      real_name_verification: '实名核验',
+      service_delivery: '服务办理',
+      governance_contact: '治理联络',
+      marketing: '活动推送',
+    });
+  });
+});
+
+describe('languages', () => {
+  it('normalises to zh-CN or en', () => {
+    expect(toLanguage('en-US')).toBe('en');
+    expect(toLanguage('zh')).toBe('zh-CN');
+    expect(toLanguage(null)).toBe('zh-CN');
+    expect(toLanguage('fr')).toBe('zh-CN');
+    expect(otherLanguage('zh-CN')).toBe('en');
+    expect(otherLanguage('en')).toBe('zh-CN');
+  });
+});

@@ -1,0 +1,141 @@
+import {
+  AuditOutlined,
+  EnvironmentOutlined,
+  LogoutOutlined,
+  ShopOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { Button, Flex, Layout, Menu, Tag } from 'antd';
+import type { MenuProps } from 'antd';
+import { Suspense, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { useAuth, useMe } from '../auth/AuthContext';
+import { BrandMark } from '../components/BrandMark';
+import { ElderSwitch } from '../components/ElderSwitch';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { PageErrorBoundary } from '../components/PageErrorBoundary';
+import { PageSpin } from '../components/FullPageSpin';
+import { distinctRoles } from '../domain';
+import { toLanguage } from '../i18n/languages';
+import { navigationFor, pageForPath, type PageKey } from '../navigation';
+import { useElderMode } from '../prefs/ElderMode';
+
+const { Header, Sider, Content } = Layout;
+
+const ICONS: Record<PageKey, ReactNode> = {
+  map: <EnvironmentOutlined />,
+  facilities: <ShopOutlined />,
+  profile: <UserOutlined />,
+  audit: <AuditOutlined />,
+};
+
+type MenuItem = NonNullable<MenuProps['items']>[number];
+
+export function AppShell() {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const { logout } = useAuth();
+  const { elder } = useElderMode();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [collapsed, setCollapsed] = useState(false);
+  const [loggingOut, setLoggingOut] = useState(false);
+
+  const roles = distinctRoles(me.roles);
+  const nav = navigationFor(roles);
+  const current = pageForPath(location.pathname);
+  const english = toLanguage(i18n.language) === 'en';
+  const tenantName = english ? me.tenant.nameEn : me.tenant.name;
+
+  const items: MenuItem[] = nav.map((item) => {
+    // Extra props on a menu item are passed to its <li>, which is what the end-to-end test clicks.
+    const entry: MenuItem & { 'data-testid': string } = {
+      key: item.key,
+      icon: ICONS[item.key],
+      label: t(item.labelKey),
+      'data-testid': item.testId,
+    };
+    return entry;
+  });
+
+  const onMenuClick: MenuProps['onClick'] = ({ key }) => {
+    const target = nav.find((item) => item.key === key);
+    if (target && target.path !== location.pathname) void navigate(target.path);
+  };
+
+  const onLogout = () => {
+    setLoggingOut(true);
+    logout().then(
+      () => void navigate('/login', { replace: true }),
+      () => void navigate('/login', { replace: true }),
+    );
+  };
+
+  return (
+    <Layout className="shell">
+      <a className="skip-link" href="#main-content">
+        {t('app.skipToContent')}
+      </a>
+      <Header className="shell-header">
+        <Flex align="center" gap={12} className="shell-brand">
+          <BrandMark size={elder ? 40 : 32} />
+          <span className="shell-title">
+            <strong>{t('app.name')}</strong>
+            <span className="shell-title-sep" aria-hidden="true">
+              ·
+            </span>
+            <span className="shell-tenant">{tenantName}</span>
+          </span>
+        </Flex>
+        <Flex align="center" gap={elder ? 16 : 12} wrap="wrap" justify="flex-end" className="shell-actions">
+          <Flex align="center" gap={8} className="shell-user" data-testid="current-user">
+            <UserOutlined aria-hidden="true" />
+            <strong className="shell-user-name">{me.name}</strong>
+            <span className="shell-roles" aria-label={t('header.roles')}>
+              {roles.map((role) => (
+                <Tag key={role} color={elder ? undefined : 'blue'} variant={elder ? 'outlined' : 'filled'}>
+                  {t(`role.${role}`)}
+                </Tag>
+              ))}
+            </span>
+          </Flex>
+          <LanguageSwitch />
+          <ElderSwitch />
+          <Button icon={<LogoutOutlined />} onClick={onLogout} loading={loggingOut} data-testid="logout">
+            {t('header.logout')}
+          </Button>
+        </Flex>
+      </Header>
+      <Layout>
+        <Sider
+          width={elder ? 240 : 208}
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          breakpoint="lg"
+          collapsedWidth={elder ? 80 : 64}
+          className="shell-sider"
+          theme="light"
+        >
+          <nav aria-label={t('nav.label')}>
+            <Menu
+              mode="inline"
+              items={items}
+              selectedKeys={current ? [current] : []}
+              onClick={onMenuClick}
+              className="shell-menu"
+            />
+          </nav>
+        </Sider>
+        <Content id="main-content" className="shell-content" tabIndex={-1}>
+          <PageErrorBoundary key={location.pathname}>
+            <Suspense fallback={<PageSpin />}>
+              <Outlet />
+            </Suspense>
+          </PageErrorBoundary>
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}
