@@ -33,6 +33,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
+    // The map page chunk carries ECharts (~190 kB gzip); it is lazy-loaded, so only warn beyond that.
+    chunkSizeWarningLimit: 600,
     rolldownOptions: {
       output: {
         codeSplitting: {

@@ -21,6 +21,7 @@ import { PiiCipher, loadDataKey } from './platform/privacy/index.js';
 import {
   createSessionResolver,
   registerIdentityRoutes,
+  SessionCache,
   SimulatedVerificationProvider,
   withTimeout,
   type RealNameVerificationProvider,
@@ -101,6 +102,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
+        // Subdistrict LANs often serve plain http; forcing https would break every asset.
+        upgradeInsecureRequests: null,
       },
     },
     // The console runs on plain http on a LAN too; HSTS belongs to the TLS terminator.
@@ -119,7 +122,11 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   });
   await registerOpenApi(app);
   registerMetrics(app);
-  registerAuth(app, { resolver: createSessionResolver(ctx), allowedOrigins: config.allowedOrigins });
+  const sessionCache = new SessionCache(config.sessionCacheMs);
+  registerAuth(app, {
+    resolver: createSessionResolver(ctx, sessionCache),
+    allowedOrigins: config.allowedOrigins,
+  });
 
   app.get(
     '/healthz',
@@ -155,7 +162,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   );
 
   const locator = new GridLocator(database.db);
-  registerIdentityRoutes(app, ctx, { verificationProvider });
+  registerIdentityRoutes(app, ctx, { verificationProvider, sessionCache });
   registerPlacesRoutes(app, ctx, locator);
 
   const webDir = config.webDir ?? defaultWebDir();

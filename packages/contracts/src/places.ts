@@ -65,6 +65,7 @@ export const GridFeature = Type.Object({
     communityId: Uuid,
     communityCode: Type.String(),
     communityName: Type.String(),
+    areaM2: Type.Number(),
   }),
 });
 export const GridFeatureCollection = Type.Object({

@@ -25,6 +25,8 @@ export interface AppConfig {
   /** Login lockout policy. */
   lockout: { maxFailures: number; lockMinutes: number };
   sessionTtlHours: number;
+  /** How long a resolved session may be served from memory; 0 turns the cache off (ADR 0003). */
+  sessionCacheMs: number;
   /** Sign-in attempts allowed per client address per minute (on top of the per-account lockout). */
   loginRateLimitPerMinute: number;
 }
@@ -63,6 +65,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     lockout: { maxFailures: 5, lockMinutes: 15 },
     sessionTtlHours: 12,
     loginRateLimitPerMinute: numberFrom(env.JIEDAO_LOGIN_RATE_LIMIT, 30),
+    sessionCacheMs: numberFrom(env.JIEDAO_SESSION_CACHE_MS, 5000),
   };
   const merged = {
     ...base,

@@ -17,6 +17,8 @@ export class ApiError extends Error {
   readonly requestId: string | null;
   readonly fieldErrors: FieldProblem[];
   readonly retryAfterSeconds: number | null;
+  /** A Chinese wording of `detail`, when the server gave one (e.g. which ID-number check failed). */
+  readonly detailZh: string | null;
 
   constructor(init: {
     status: number;
@@ -25,6 +27,7 @@ export class ApiError extends Error {
     requestId?: string | null;
     fieldErrors?: FieldProblem[];
     retryAfterSeconds?: number | null;
+    detailZh?: string | null;
   }) {
     super(init.detail);
     this.name = 'ApiError';
@@ -34,6 +37,7 @@ export class ApiError extends Error {
     this.requestId = init.requestId ?? null;
     this.fieldErrors = init.fieldErrors ?? [];
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.detailZh = init.detailZh ?? null;
   }
 
   /** The message for one form field, if the server named it. */
@@ -77,6 +81,7 @@ export function problemToError(status: number, body: unknown): ApiError {
     requestId: typeof problem.requestId === 'string' ? problem.requestId : null,
     fieldErrors,
     retryAfterSeconds: typeof problem.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : null,
+    detailZh: typeof body.messageZh === 'string' ? body.messageZh : null,
   });
 }
 
@@ -89,6 +94,13 @@ export function toQuery(params: Readonly<Record<string, string | number | null |
   }
   const text = search.toString();
   return text ? `?${text}` : '';
+}
+
+let requestLanguage = 'zh-CN';
+
+/** The UI language, sent as Accept-Language so the server can word `detail` messages to match. */
+export function setRequestLanguage(language: string): void {
+  requestLanguage = language;
 }
 
 type UnauthorizedHandler = () => void;
@@ -111,7 +123,7 @@ export interface RequestOptions {
 }
 
 async function send(path: string, options: RequestOptions, accept: string): Promise<Response> {
-  const headers: Record<string, string> = { accept };
+  const headers: Record<string, string> = { accept, 'accept-language': requestLanguage };
   const init: RequestInit = {
     method: options.method ?? 'GET',
     credentials: 'same-origin',

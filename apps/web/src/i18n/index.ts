@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { setRequestLanguage } from '../api/client';
 import { readStorage, writeStorage } from '../prefs/storage';
 import en from './en';
 import { DEFAULT_LANGUAGE, LANGUAGE_STORAGE_KEY, LANGUAGES, toLanguage, type Language } from './languages';
@@ -7,6 +8,7 @@ import zhCN from './zh-CN';
 
 function applyLanguage(language: Language): void {
   document.documentElement.lang = language;
+  setRequestLanguage(language);
   writeStorage(LANGUAGE_STORAGE_KEY, language);
 }
 

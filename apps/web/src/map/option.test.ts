@@ -38,6 +38,7 @@ const grids: GridFeatureCollection = {
         communityId: 'c1',
         communityCode: '01',
         communityName: '甲',
+        areaM2: 1000,
       },
     },
     {
@@ -51,6 +52,7 @@ const grids: GridFeatureCollection = {
         communityId: 'c2',
         communityCode: '02',
         communityName: '乙',
+        areaM2: 1000,
       },
     },
   ],
@@ -144,7 +146,7 @@ describe('map helpers', () => {
   it('has ten distinct community colours and shades them', () => {
     expect(new Set(COMMUNITY_COLORS).size).toBe(10);
     expect(communityColor(10)).toBe(COMMUNITY_COLORS[0]);
-    expect(communityColor(-1)).toBe('#d9d9d9');
+    expect(communityColor(-1)).toBe('#f0f0f0');
     expect(shade('#ffffff', 0.5)).toBe('#808080');
     expect(shade('nonsense', 0.5)).toBe('nonsense');
   });

@@ -69,6 +69,8 @@ export function buildMapOption(model: MapModel, view: MapView, texts: MapTexts):
   const baseSymbol = elder ? 16 : 11;
   const borderColor = elder ? '#1a1a1a' : '#ffffff';
   const borderWidth = elder ? 1.5 : 1;
+  // Room kept free on the right for the legend (it is wider with elder-mode type).
+  const legendWidth = elder ? 290 : 210;
 
   const regions: NonNullable<GeoComponentOption['regions']> = model.grids.features.map((feature) => {
     const index = colourIndex.get(feature.properties.communityId) ?? -1;
@@ -133,25 +135,31 @@ export function buildMapOption(model: MapModel, view: MapView, texts: MapTexts):
       confine: true,
       enterable: false,
       formatter: (params) => {
+        // Grid regions use geo.tooltip below; this one serves the facility markers.
         const item = Array.isArray(params) ? params[0] : params;
         if (!item) return '';
-        if (item.componentType === 'geo') return texts.gridTooltip(item.name);
         const facilityId = (item.data as FacilityDatum | undefined)?.facilityId;
         const facility = model.facilities.find((candidate) => candidate.id === facilityId);
         return facility ? texts.facilityTooltip(facility) : '';
       },
     },
     legend: {
+      // A vertical key on the right keeps all thirteen facility types visible at once.
       type: 'scroll',
-      orient: 'horizontal',
-      bottom: 8,
-      left: 'center',
-      itemGap: elder ? 20 : 14,
-      itemWidth: elder ? 22 : 14,
-      itemHeight: elder ? 22 : 14,
+      orient: 'vertical',
+      right: 12,
+      top: 'middle',
+      itemGap: elder ? 14 : 10,
+      itemWidth: elder ? 20 : 14,
+      itemHeight: elder ? 20 : 14,
       textStyle: { fontSize: elder ? 18 : 12, color: elder ? '#000000' : '#333333' },
       pageTextStyle: { fontSize: elder ? 18 : 12 },
       pageIconSize: elder ? 20 : 14,
+      backgroundColor: 'rgba(255, 255, 255, 0.92)',
+      borderColor: elder ? '#1a1a1a' : '#e5e7eb',
+      borderWidth: elder ? 2 : 1,
+      borderRadius: 6,
+      padding: elder ? 12 : 8,
     },
     geo: {
       map: MAP_NAME,
@@ -160,11 +168,11 @@ export function buildMapOption(model: MapModel, view: MapView, texts: MapTexts):
       scaleLimit: { min: 0.6, max: 16 },
       aspectScale: aspectScaleFor(bounds),
       top: 16,
-      bottom: elder ? 72 : 56,
+      bottom: 16,
       left: 16,
-      right: 16,
+      right: legendWidth,
       selectedMode: false,
-      tooltip: { show: !elder },
+      tooltip: { show: !elder, formatter: (params) => texts.gridTooltip(params.name) },
       itemStyle: { areaColor: '#f0f0f0', borderColor, borderWidth },
       label: {
         show: false,

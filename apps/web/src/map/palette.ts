@@ -1,23 +1,23 @@
 import type { FacilityType } from '@jiedao/contracts';
 
 /**
- * Grid fills, one per community: light, clearly distinct tints (ColorBrewer "Paired" lights + "Set3"),
- * so the darker facility markers stay readable on top of them.
+ * Grid fills, one per community: the light half of Tableau 20, ten tints designed to stay apart from each
+ * other, so neighbouring communities differ and the saturated facility markers stay readable on top.
  */
 export const COMMUNITY_COLORS = [
-  '#a6cee3',
-  '#b2df8a',
-  '#fdbf6f',
-  '#cab2d6',
-  '#ffff99',
-  '#fb9a99',
-  '#8dd3c7',
-  '#bebada',
-  '#80b1d3',
-  '#fccde5',
+  '#aec7e8',
+  '#ffbb78',
+  '#98df8a',
+  '#ff9896',
+  '#c5b0d5',
+  '#c49c94',
+  '#f7b6d2',
+  '#c7c7c7',
+  '#dbdb8d',
+  '#9edae5',
 ] as const;
 
-export const UNKNOWN_COMMUNITY_COLOR = '#d9d9d9';
+export const UNKNOWN_COMMUNITY_COLOR = '#f0f0f0';
 
 /** Colour of the n-th community (by code order); more than ten communities wrap around. */
 export function communityColor(index: number): string {

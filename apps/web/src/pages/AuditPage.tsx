@@ -96,9 +96,9 @@ export default function AuditPage() {
     {
       key: 'requestId',
       title: t('audit.requestId'),
-      width: elder ? 300 : 260,
+      width: elder ? 400 : 330,
       render: (_, entry) => (
-        <Typography.Text className="mono" copyable={elder ? false : { text: entry.requestId }}>
+        <Typography.Text className="mono nowrap" copyable={elder ? false : { text: entry.requestId }}>
           {entry.requestId}
         </Typography.Text>
       ),

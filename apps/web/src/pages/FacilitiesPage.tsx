@@ -75,7 +75,7 @@ export default function FacilitiesPage() {
       key: 'name',
       title: t('facilities.name'),
       fixed: 'left',
-      width: elder ? 240 : 200,
+      width: elder ? 240 : 190,
       render: (_, facility) => (
         <Typography.Text strong>{labels.localName(facility.name, facility.nameEn)}</Typography.Text>
       ),
@@ -83,43 +83,43 @@ export default function FacilitiesPage() {
     {
       key: 'type',
       title: t('facilities.type'),
-      width: elder ? 200 : 160,
+      width: elder ? 200 : 150,
       render: (_, facility) => labels.facilityType(facility.type),
     },
     {
       key: 'tier',
       title: t('facilities.tier'),
-      width: elder ? 110 : 90,
+      width: elder ? 110 : 80,
       render: (_, facility) => labels.tier(facility.tier),
     },
     {
       key: 'community',
       title: t('facilities.community'),
-      width: elder ? 150 : 120,
+      width: elder ? 150 : 110,
       render: (_, facility) => communityNames.get(facility.communityId) ?? facility.communityName,
     },
     {
       key: 'grid',
       title: t('facilities.grid'),
-      width: elder ? 130 : 110,
+      width: elder ? 130 : 100,
       render: (_, facility) => <span className="mono">{facility.gridCode ?? t('common.none')}</span>,
     },
     {
       key: 'address',
       title: t('facilities.address'),
       dataIndex: 'address',
-      width: elder ? 300 : 240,
+      width: elder ? 300 : 220,
     },
     {
       key: 'hours',
       title: t('facilities.hours'),
-      width: elder ? 300 : 230,
+      width: elder ? 300 : 200,
       render: (_, facility) => formatOpeningHours(facility.openingHours, t),
     },
     {
       key: 'phone',
       title: t('facilities.phone'),
-      width: elder ? 180 : 140,
+      width: elder ? 180 : 130,
       render: (_, facility) =>
         facility.phone ? (
           <a href={`tel:${facility.phone.replace(/[^\d+]/g, '')}`} className="mono">
@@ -188,20 +188,20 @@ export default function FacilitiesPage() {
             style={{ width: selectWidth }}
             data-testid="filter-type"
           />
-          <Select
-            allowClear
-            placeholder={tierEnabled ? t('facilities.allTiers') : t('facilities.tierHint')}
-            aria-label={t('facilities.tier')}
-            title={tierEnabled ? undefined : t('facilities.tierHint')}
-            value={filters.tier ?? undefined}
-            options={tierOptions}
-            disabled={!tierEnabled}
-            onChange={(value: ComplexTier | undefined) => {
-              update({ tier: value ?? null });
-            }}
-            style={{ width: selectWidth }}
-            data-testid="filter-tier"
-          />
+          {tierEnabled && (
+            <Select
+              allowClear
+              placeholder={t('facilities.allTiers')}
+              aria-label={t('facilities.tier')}
+              value={filters.tier ?? undefined}
+              options={tierOptions}
+              onChange={(value: ComplexTier | undefined) => {
+                update({ tier: value ?? null });
+              }}
+              style={{ width: selectWidth }}
+              data-testid="filter-tier"
+            />
+          )}
           <Select
             allowClear
             showSearch={{ optionFilterProp: 'label' }}

@@ -2,7 +2,7 @@ import { AimOutlined, ArrowLeftOutlined } from '@ant-design/icons';
 import type { Community, CommunityDetail, Facility, GridFeatureCollection } from '@jiedao/contracts';
 import { Button, Card, Descriptions, Empty, Flex, Spin, Table, Tag, Typography } from 'antd';
 import type { DescriptionsProps, TableProps } from 'antd';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/useApi';
 import { ProblemAlert } from '../components/ProblemAlert';
@@ -146,8 +146,7 @@ function CommunityPanel({ id, labels, colours, facilities, select }: PanelProps 
         {labels.localName(community.name, community.nameEn)}
       </Typography.Title>
       <Typography.Text>
-        {t('map.totals', {
-          communities: 1,
+        {t('map.communitySummary', {
           grids: community.grids.length,
           facilities: community.facilityCount,
         })}
@@ -312,6 +311,12 @@ export default function MapPage() {
   const facilitiesState = useAllFacilities();
   const [selection, setSelection] = useState<Selection>(null);
   const [resetToken, setResetToken] = useState(0);
+  const panel = useRef<HTMLDivElement>(null);
+
+  // In 长者模式 the details panel sits below the map: bring it into view when something is picked.
+  useEffect(() => {
+    if (elder && selection) panel.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }, [elder, selection]);
 
   const grids = gridsState.data;
   const communities = useMemo(
@@ -446,44 +451,46 @@ export default function MapPage() {
             </div>
           )}
         </Card>
-        <Card
-          className="map-panel"
-          variant="outlined"
-          title={
-            selection ? (
-              <Button
-                type="text"
-                icon={<ArrowLeftOutlined />}
-                onClick={() => {
-                  setSelection(null);
-                }}
-                data-testid="map-back"
-              >
-                {t('map.back')}
-              </Button>
-            ) : (
-              t('map.communities')
-            )
-          }
-          data-testid="map-panel"
-        >
-          {!selection && (
-            <Flex vertical gap={12}>
-              <Typography.Text type="secondary">{t('map.selectHint')}</Typography.Text>
-              <CommunityList {...panelProps} />
-              {facilitiesState.loading && !facilitiesState.data && (
-                <Typography.Text type="secondary">{t('map.loadingFacilities')}</Typography.Text>
-              )}
-            </Flex>
-          )}
-          {selection?.kind === 'community' && (
-            <CommunityPanel key={selection.id} id={selection.id} {...panelProps} />
-          )}
-          {selection?.kind === 'grid' && <GridPanel key={selection.id} id={selection.id} {...panelProps} />}
-          {selection?.kind === 'facility' && (
-            <FacilityPanel key={selection.id} id={selection.id} {...panelProps} />
-          )}
-        </Card>
+        <div ref={panel} className="map-panel-wrap">
+          <Card
+            className="map-panel"
+            variant="outlined"
+            title={
+              selection ? (
+                <Button
+                  type="text"
+                  icon={<ArrowLeftOutlined />}
+                  onClick={() => {
+                    setSelection(null);
+                  }}
+                  data-testid="map-back"
+                >
+                  {t('map.back')}
+                </Button>
+              ) : (
+                t('map.communities')
+              )
+            }
+            data-testid="map-panel"
+          >
+            {!selection && (
+              <Flex vertical gap={12}>
+                <Typography.Text type="secondary">{t('map.selectHint')}</Typography.Text>
+                <CommunityList {...panelProps} />
+                {facilitiesState.loading && !facilitiesState.data && (
+                  <Typography.Text type="secondary">{t('map.loadingFacilities')}</Typography.Text>
+                )}
+              </Flex>
+            )}
+            {selection?.kind === 'community' && (
+              <CommunityPanel key={selection.id} id={selection.id} {...panelProps} />
+            )}
+            {selection?.kind === 'grid' && <GridPanel key={selection.id} id={selection.id} {...panelProps} />}
+            {selection?.kind === 'facility' && (
+              <FacilityPanel key={selection.id} id={selection.id} {...panelProps} />
+            )}
+          </Card>
+        </div>
       </div>
     </div>
   );

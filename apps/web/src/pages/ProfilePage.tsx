@@ -90,7 +90,7 @@ function MyDetails({ me }: { me: Me }) {
 
 /** Shown only while unverified; on success it disappears, so the page (not this card) shows the confirmation. */
 function VerificationForm({ onVerified }: { onVerified: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { setMe } = useAuth();
   const problemText = useProblemText();
   const [form] = Form.useForm<VerifyRealNameRequest>();
@@ -111,7 +111,10 @@ function VerificationForm({ onVerified }: { onVerified: () => void }) {
       const problem = asApiError(caught);
       if (problem.code === 'invalid_id_number') {
         // The detail names the check that failed (length, region, birth date, checksum…).
-        form.setFields([{ name: 'idNumber', errors: [problem.fieldMessage('idNumber') ?? problem.detail] }]);
+        const chinese = i18n.language.startsWith('zh');
+        const message =
+          (chinese ? problem.detailZh : null) ?? problem.fieldMessage('idNumber') ?? problem.detail;
+        form.setFields([{ name: 'idNumber', errors: [message] }]);
       } else if (problem.fieldErrors.length > 0) {
         form.setFields(
           problem.fieldErrors

@@ -8,6 +8,7 @@ import { newId } from '../../platform/ids.js';
 import { normalizePhone } from '../../platform/privacy/index.js';
 import { toMe, toRoleAssignment } from './identity-mappers.js';
 import * as repo from './identity.repository.js';
+import type { SessionCache } from './session-cache.js';
 import {
   describeWeakPassword,
   hashPassword,
@@ -116,8 +117,9 @@ function lockedError(seconds: number): AppError {
   );
 }
 
-export async function logout(ctx: AppContext, actor: Actor): Promise<void> {
+export async function logout(ctx: AppContext, cache: SessionCache, actor: Actor): Promise<void> {
   await repo.revokeSession(ctx.db, actor.tenantId, actor.sessionId);
+  cache.evict((cached) => cached.sessionId === actor.sessionId);
 }
 
 export async function getMe(ctx: AppContext, actor: Actor): Promise<Me> {
@@ -138,6 +140,7 @@ export async function getMe(ctx: AppContext, actor: Actor): Promise<Me> {
 /** Changes the password and signs every other session of the account out. */
 export async function changePassword(
   ctx: AppContext,
+  cache: SessionCache,
   actor: Actor,
   input: ChangePasswordRequest,
 ): Promise<void> {
@@ -155,10 +158,11 @@ export async function changePassword(
     await repo.updatePasswordHash(trx, actor.tenantId, actor.accountId, passwordHash);
     await repo.revokeOtherSessions(trx, actor.tenantId, actor.accountId, actor.sessionId);
   });
+  cache.evict((cached) => cached.accountId === actor.accountId && cached.sessionId !== actor.sessionId);
 }
 
-/** Resolves `tenantId.token` cookies into actors. */
-export function createSessionResolver(ctx: AppContext): SessionResolver {
+/** Resolves `tenantId.token` cookies into actors, through the short-lived session cache. */
+export function createSessionResolver(ctx: AppContext, cache: SessionCache): SessionResolver {
   return {
     async resolve(cookieValue: string): Promise<Actor | undefined> {
       const dot = cookieValue.indexOf('.');
@@ -166,16 +170,20 @@ export function createSessionResolver(ctx: AppContext): SessionResolver {
       const tenantId = cookieValue.slice(0, dot);
       const token = cookieValue.slice(dot + 1);
       if (!UUID_PATTERN.test(tenantId) || token.length < 20) return undefined;
-      const session = await repo.findLiveSession(ctx.db, tenantId, hashToken(token));
+      const tokenHash = hashToken(token);
+      const cached = cache.get(`${tenantId}.${tokenHash}`);
+      if (cached) return cached;
+      const session = await repo.findLiveSession(ctx.db, tenantId, tokenHash);
       if (!session) return undefined;
-      const roles = await repo.listRoleAssignments(ctx.db, tenantId, [session.accountId]);
-      return {
+      const actor: Actor = {
         tenantId,
         accountId: session.accountId,
         personId: session.personId,
         sessionId: session.sessionId,
-        roles: roles.map(toRoleAssignment),
+        roles: session.roles.map(toRoleAssignment),
       };
+      cache.set(`${tenantId}.${tokenHash}`, actor, session.expiresAt);
+      return actor;
     },
   };
 }

@@ -81,7 +81,17 @@ export function findLiveSession(db: Db, tenantId: string, tokenHash: string) {
     .innerJoin('account', (join) =>
       join.onRef('account.tenantId', '=', 'session.tenantId').onRef('account.id', '=', 'session.accountId'),
     )
-    .select(['session.id as sessionId', 'account.id as accountId', 'account.personId'])
+    .select([
+      'session.id as sessionId',
+      'session.expiresAt',
+      'account.id as accountId',
+      'account.personId',
+      // Roles ride along in the same round trip: this runs on every authenticated request.
+      sql<Array<{ role: string; communityId: string | null; organisationId: string | null }>>`coalesce((
+        select jsonb_agg(jsonb_build_object('role', r.role, 'communityId', r.community_id, 'organisationId', r.organisation_id) order by r.created_at, r.id)
+        from role_assignment r where r.tenant_id = session.tenant_id and r.account_id = account.id
+      ), '[]'::jsonb)`.as('roles'),
+    ])
     .where('session.tenantId', '=', tenantId)
     .where('session.tokenHash', '=', tokenHash)
     .where('session.revokedAt', 'is', null)

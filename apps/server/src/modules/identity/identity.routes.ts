@@ -29,6 +29,7 @@ import * as accounts from './accounts.service.js';
 import * as auth from './auth.service.js';
 import * as consents from './consent.service.js';
 import * as people from './people.service.js';
+import type { SessionCache } from './session-cache.js';
 import type { RealNameVerificationProvider } from './verification-provider.js';
 import { verifyRealName } from './verification.service.js';
 
@@ -37,7 +38,7 @@ const NoContent = { 204: Type.Null(), ...PROBLEM_RESPONSES };
 export function registerIdentityRoutes(
   fastify: FastifyInstance,
   ctx: AppContext,
-  deps: { verificationProvider: RealNameVerificationProvider },
+  deps: { verificationProvider: RealNameVerificationProvider; sessionCache: SessionCache },
 ): void {
   const app = typed(fastify);
 
@@ -75,7 +76,7 @@ export function registerIdentityRoutes(
       preHandler: authenticated,
     },
     async (request, reply) => {
-      await auth.logout(ctx, actorOf(request));
+      await auth.logout(ctx, deps.sessionCache, actorOf(request));
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },
@@ -107,7 +108,7 @@ export function registerIdentityRoutes(
       config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
-      await auth.changePassword(ctx, actorOf(request), request.body);
+      await auth.changePassword(ctx, deps.sessionCache, actorOf(request), request.body);
       return reply.status(204).send(null);
     },
   );

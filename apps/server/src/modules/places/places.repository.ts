@@ -54,6 +54,30 @@ export function listCommunitiesWithCounts(db: Db, tenantId: string, communityId?
   return query.orderBy('c.code').execute();
 }
 
+/** One community with its counts and its grids, in one round trip (a hot read of the console). */
+export function findCommunityDetail(db: Db, tenantId: string, communityId: string) {
+  return db
+    .selectFrom('community as c')
+    .select([
+      'c.id',
+      'c.code',
+      'c.name',
+      'c.nameEn',
+      'c.centerLng',
+      'c.centerLat',
+      sql<number>`(select count(*) from facility f where f.tenant_id = c.tenant_id and f.community_id = c.id)`.as(
+        'facilityCount',
+      ),
+      sql<Array<{ id: string; code: string; name: string; communityId: string; areaM2: number }>>`coalesce((
+        select jsonb_agg(jsonb_build_object('id', g.id, 'code', g.code, 'name', g.name, 'communityId', g.community_id, 'areaM2', g.area_m2) order by g.code)
+        from grid g where g.tenant_id = c.tenant_id and g.community_id = c.id
+      ), '[]'::jsonb)`.as('grids'),
+    ])
+    .where('c.tenantId', '=', tenantId)
+    .where('c.id', '=', communityId)
+    .executeTakeFirst();
+}
+
 export function listCommunityCodes(db: Db, tenantId: string) {
   return db.selectFrom('community').select(['id', 'code', 'name']).where('tenantId', '=', tenantId).execute();
 }
@@ -71,15 +95,6 @@ export function insertCommunities(
   }>,
 ) {
   return db.insertInto('community').values(rows).execute();
-}
-
-export function listGridSummaries(db: Db, tenantId: string, communityId?: string) {
-  let query = db
-    .selectFrom('grid')
-    .select(['id', 'code', 'name', 'communityId', 'areaM2'])
-    .where('tenantId', '=', tenantId);
-  if (communityId) query = query.where('communityId', '=', communityId);
-  return query.orderBy('code').execute();
 }
 
 export function listGridsWithGeometry(db: Db, tenantId: string) {

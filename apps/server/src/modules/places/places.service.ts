@@ -75,10 +75,18 @@ export async function getCommunity(
   actor: Actor,
   communityId: string,
 ): Promise<CommunityDetail> {
-  const [row] = await repo.listCommunitiesWithCounts(ctx.db, actor.tenantId, communityId);
+  const row = await repo.findCommunityDetail(ctx.db, actor.tenantId, communityId);
   if (!row) throw notFound('Community');
-  const grids = await repo.listGridSummaries(ctx.db, actor.tenantId, communityId);
-  return { ...toCommunity(row), grids };
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    nameEn: row.nameEn,
+    center: { lng: row.centerLng, lat: row.centerLat },
+    gridCount: row.grids.length,
+    facilityCount: Number(row.facilityCount),
+    grids: row.grids,
+  };
 }
 
 export async function getGridFeatures(ctx: AppContext, actor: Actor): Promise<GridFeatureCollection> {
@@ -96,6 +104,7 @@ export async function getGridFeatures(ctx: AppContext, actor: Actor): Promise<Gr
         communityId: grid.communityId,
         communityCode: grid.communityCode,
         communityName: grid.communityName,
+        areaM2: grid.areaM2,
       },
     })),
   };

@@ -5,7 +5,6 @@ import type { DatabaseHandle } from './database.js';
 import { isFullyMigrated, migrateToLatest } from './migrator.js';
 
 let handle: DatabaseHandle;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 let db: Kysely<any>;
 
 beforeAll(async () => {

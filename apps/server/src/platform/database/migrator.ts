@@ -11,7 +11,6 @@ const MIGRATIONS: Record<string, Migration> = {
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function createMigrator(db: Kysely<any>, migrations: Record<string, Migration> = MIGRATIONS): Migrator {
   return new Migrator({
     db,
@@ -22,7 +21,6 @@ function createMigrator(db: Kysely<any>, migrations: Record<string, Migration> =
 }
 
 /** Applies pending migrations; throws (and so exits non-zero from the CLI) when one fails. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(
   db: Kysely<any>,
   migrations: Record<string, Migration> = MIGRATIONS,
@@ -39,7 +37,6 @@ export async function migrateToLatest(
 }
 
 /** True when every known migration has been applied. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function isFullyMigrated(db: Kysely<any>): Promise<boolean> {
   const migrations = await createMigrator(db).getMigrations();
   return migrations.every((migration) => migration.executedAt !== undefined);

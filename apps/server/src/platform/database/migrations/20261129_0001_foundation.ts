@@ -7,7 +7,6 @@ import { sql, type Kysely } from 'kysely';
  * be distributed by tenant (Citus) without change. SQL stays within what PostgreSQL 15 accepts.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const now = sql`now()`;
 
@@ -312,7 +311,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'idempotency_key',
