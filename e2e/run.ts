@@ -760,6 +760,8 @@ const scenarios: Scenario[] = [
       await error.waitFor({ state: 'visible' });
       const message = (await error.innerText()).trim();
       expect.ok(message.length > 0, 'error message has text');
+      // The UI is in Chinese, so is the message (the server words `detail` in English).
+      expect.ok(/[\u4e00-\u9fff]/.test(message), `error message is in Chinese: ${show(message)}`);
       expect.equal(new URL(page.url()).pathname, '/login', 'still on the login page');
       expect.equal(await page.getByTestId('logout').count(), 0, 'not signed in');
       await screenshot('login-error');

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { Health, Readiness } from '@jiedao/contracts';
@@ -14,6 +13,7 @@ import type { DatabaseHandle } from './platform/database/database.js';
 import { isFullyMigrated } from './platform/database/migrator.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { registerOpenApi } from './platform/http/openapi.js';
+import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerProblemHandlers, sendRouteNotFound } from './platform/http/problem.js';
 import { createValidatorCompiler } from './platform/http/validation.js';
 import { newId } from './platform/ids.js';
@@ -91,24 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
       config.verification.timeoutMs,
     );
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // antd and ECharts set inline styles; no inline scripts are allowed.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        // Subdistrict LANs often serve plain http; forcing https would break every asset.
-        upgradeInsecureRequests: null,
-      },
-    },
-    // The console runs on plain http on a LAN too; HSTS belongs to the TLS terminator.
-    strictTransportSecurity: false,
-  });
+  registerSecurityHeaders(app);
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,

@@ -133,6 +133,29 @@ describe('pointInPolygon', () => {
     }
   });
 
+  it('puts points exactly on an awkward slanted shared edge in exactly one tile', () => {
+    // Small coordinates, where computing the crossing from either endpoint often rounds differently
+    // (near 120° the difference is usually absorbed by the large magnitude).
+    const lower: Position = [0.1234567, 0.2712345];
+    const upper: Position = [0.9298761, 0.9798767];
+    const west: Polygon = {
+      type: 'Polygon',
+      coordinates: [[[0, 0], lower, upper, [0, 1], [0, 0]]],
+    };
+    const east: Polygon = {
+      type: 'Polygon',
+      coordinates: [[lower, [1, 0], [1, 1], upper, lower]],
+    };
+    let misplaced = 0;
+    for (let i = 1; i < 2000; i++) {
+      const y = lower[1] + ((upper[1] - lower[1]) * i) / 2000;
+      const x = lower[0] + ((y - lower[1]) * (upper[0] - lower[0])) / (upper[1] - lower[1]);
+      const count = [west, east].filter((tile) => pointInPolygon(x, y, tile)).length;
+      if (count !== 1) misplaced++;
+    }
+    expect(misplaced).toBe(0);
+  });
+
   it('puts the corner shared by four tiles in exactly one of them', () => {
     const tiles: Polygon[] = [rect(0, 0, 1, 1), rect(1, 0, 2, 1), rect(0, 1, 1, 2), rect(1, 1, 2, 2)].map(
       (ring) => ({ type: 'Polygon', coordinates: [ring] }),

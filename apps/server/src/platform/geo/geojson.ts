@@ -75,7 +75,10 @@ export function bbox(geometry: AreaGeometry): BBox {
  * Edges are half-open in y and the intersection is always computed from the lower endpoint,
  * so an edge shared by two adjacent polygons (traversed in opposite directions) yields the
  * bit-identical crossing abscissa in both. That makes a point lying exactly on a shared edge
- * or vertex belong to exactly one of the polygons, instead of both or neither.
+ * or vertex belong to exactly one of the polygons, instead of both or neither. The crossing is
+ * effectively clamped to the edge's x-range, so a point outside the ring's bbox is always out.
+ *
+ * GridIndex has a flat-array twin of this loop (`ringParity`); keep the two identical.
  */
 function ringCrossings(x: number, y: number, ring: Position[]): boolean {
   let inside = false;
@@ -91,9 +94,15 @@ function ringCrossings(x: number, y: number, ring: Position[]): boolean {
     const x2 = cur[0];
     const y2 = cur[1];
     if (y1 > y !== y2 > y) {
-      const xCross =
-        y1 < y2 ? x1 + ((y - y1) * (x2 - x1)) / (y2 - y1) : x2 + ((y - y2) * (x1 - x2)) / (y1 - y2);
-      if (x < xCross) inside = !inside;
+      // Decide by the edge's x-range when possible: it is cheaper, and rounding can put a
+      // computed crossing just outside that range, which would make points outside a
+      // polygon's bbox test inside (and disagree with bbox pre-filters).
+      if (x < x1 && x < x2) inside = !inside;
+      else if (x < x1 || x < x2) {
+        const xCross =
+          y1 < y2 ? x1 + ((y - y1) * (x2 - x1)) / (y2 - y1) : x2 + ((y - y2) * (x1 - x2)) / (y1 - y2);
+        if (x < xCross) inside = !inside;
+      }
     }
     prev = cur;
   }

@@ -1,7 +1,7 @@
 import Flatbush from 'flatbush';
 import { polygonsOf, type MultiPolygon, type Polygon, type Position } from './geojson.js';
 
-/** One grid (网格) to index: its id and its area. */
+/** One grid (网格) to index: its id and its area geometry. */
 export interface GridIndexEntry<Id> {
   id: Id;
   geometry: Polygon | MultiPolygon;
@@ -60,6 +60,12 @@ export class GridIndex<Id = string> {
   /** Offset in `treeBoxes` where inner nodes start (4 × number of tree items). */
   private readonly leafEnd: number;
   private readonly stack: Int32Array;
+  /**
+   * The point being looked up. Internal calls read it from here rather than taking lng/lat
+   * arguments: V8 boxes double arguments of calls it does not inline, which would allocate two
+   * HeapNumbers per lookup; typed-array reads and writes never allocate.
+   */
+  private readonly query = new Float64Array(2);
   private readonly minX: number;
   private readonly minY: number;
   private readonly maxX: number;
@@ -197,9 +203,11 @@ export class GridIndex<Id = string> {
     this.maxY = tree.maxY;
   }
 
-  /** The grid containing the point, or `undefined` if none does. */
+  /** The grid containing the point, or `undefined` if none does. Allocation-free. */
   locate(lng: number, lat: number): Id | undefined {
-    const i = this.locateIndex(lng, lat);
+    this.query[0] = lng;
+    this.query[1] = lat;
+    const i = this.search();
     return i < 0 ? undefined : this.ids[i];
   }
 
@@ -208,6 +216,15 @@ export class GridIndex<Id = string> {
    * index wins. Allocation-free.
    */
   locateIndex(lng: number, lat: number): number {
+    this.query[0] = lng;
+    this.query[1] = lat;
+    return this.search();
+  }
+
+  /** The tree walk behind locate/locateIndex, for the point in `query`. */
+  private search(): number {
+    const lng = this.query[0] as number;
+    const lat = this.query[1] as number;
     // Negated comparisons also reject NaN, which every box test below would otherwise accept.
     if (!(lng >= this.minX && lng <= this.maxX && lat >= this.minY && lat <= this.maxY)) return -1;
 
@@ -249,7 +266,7 @@ export class GridIndex<Id = string> {
           }
           const g = indices[pos >> 2] as number;
           // Only a lower index can displace the current match, so skip the exact test otherwise.
-          if (g < best && this.containsGrid(g, lng, lat)) best = g;
+          if (g < best && this.containsGrid(g)) best = g;
         }
       }
       if (sp === 0) break;
@@ -264,6 +281,8 @@ export class GridIndex<Id = string> {
    * test) and return the first that contains the point. O(n); for tests and benchmarks.
    */
   locateLinear(lng: number, lat: number): Id | undefined {
+    this.query[0] = lng;
+    this.query[1] = lat;
     const boxes = this.gridBoxes;
     for (let g = 0; g < this.size; g++) {
       const o = g * 4;
@@ -272,7 +291,7 @@ export class GridIndex<Id = string> {
         lat >= (boxes[o + 1] as number) &&
         lng <= (boxes[o + 2] as number) &&
         lat <= (boxes[o + 3] as number) &&
-        this.containsGrid(g, lng, lat)
+        this.containsGrid(g)
       ) {
         return this.ids[g];
       }
@@ -280,9 +299,14 @@ export class GridIndex<Id = string> {
     return undefined;
   }
 
-  /** Even-odd test per polygon part (holes excluded); same half-open rule as `pointInPolygon`. */
-  private containsGrid(g: number, x: number, y: number): boolean {
+  /**
+   * Whether grid g contains the point in `query`: even-odd test per polygon part (holes
+   * excluded), same half-open rule as `pointInPolygon`.
+   */
+  private containsGrid(g: number): boolean {
     const coords = this.coords;
+    const x = this.query[0] as number;
+    const y = this.query[1] as number;
     const a = this.gridSpan[2 * g] as number;
     const b = this.gridSpan[2 * g + 1] as number;
     if (a >= 0) return ringParity(coords, a, b, x, y);
@@ -303,7 +327,8 @@ export class GridIndex<Id = string> {
 /**
  * Crossing parity of the closed ring stored in coords[start, end) for a ray from (x, y)
  * towards +x. The abscissa is computed from the lower endpoint so an edge shared by two grids
- * (stored in opposite directions) gives bit-identical results in both.
+ * (stored in opposite directions) gives bit-identical results in both. Twin of `ringCrossings`
+ * in geojson.ts (same rule, flat storage); keep the two identical.
  */
 function ringParity(coords: Float64Array, start: number, end: number, x: number, y: number): boolean {
   let inside = false;
@@ -314,9 +339,15 @@ function ringParity(coords: Float64Array, start: number, end: number, x: number,
     if (y1 > y !== y2 > y) {
       const x1 = coords[k] as number;
       const x2 = coords[k + 2] as number;
-      const xCross =
-        y1 < y2 ? x1 + ((y - y1) * (x2 - x1)) / (y2 - y1) : x2 + ((y - y2) * (x1 - x2)) / (y1 - y2);
-      if (x < xCross) inside = !inside;
+      // Decide by the edge's x-range when possible: it is cheaper, and rounding can put a
+      // computed crossing just outside that range, which would make points outside a
+      // polygon's bbox test inside (and disagree with bbox pre-filters).
+      if (x < x1 && x < x2) inside = !inside;
+      else if (x < x1 || x < x2) {
+        const xCross =
+          y1 < y2 ? x1 + ((y - y1) * (x2 - x1)) / (y2 - y1) : x2 + ((y - y2) * (x1 - x2)) / (y1 - y2);
+        if (x < xCross) inside = !inside;
+      }
     }
   }
   return inside;

@@ -67,14 +67,22 @@ function expectTiling(
   }
   const rng = createRng(seed);
   for (let i = 0; i < 20_000; i++) points.push(randomPointIn(box, rng));
+  // Plain bbox prefilter (no spatial index, so this does not test GridIndex with itself).
+  const boxes = Float64Array.from(polygons.flatMap((polygon) => bbox(polygon)));
   let bad = 0;
   for (const [lng, lat] of points) {
-    // The index prunes by bbox, so only candidates near the point are checked exhaustively.
     let count = 0;
-    for (const polygon of polygons) {
-      const [minX, minY, maxX, maxY] = bbox(polygon);
-      if (lng >= minX && lng <= maxX && lat >= minY && lat <= maxY && pointInPolygon(lng, lat, polygon))
+    for (let k = 0; k < polygons.length; k++) {
+      const o = 4 * k;
+      if (
+        lng >= (boxes[o] as number) &&
+        lat >= (boxes[o + 1] as number) &&
+        lng <= (boxes[o + 2] as number) &&
+        lat <= (boxes[o + 3] as number) &&
+        pointInPolygon(lng, lat, polygons[k] as Polygon)
+      ) {
         count++;
+      }
     }
     const expected = inside(lng, lat) ? 1 : 0;
     if (count !== expected) bad++;
@@ -185,7 +193,7 @@ describe('generateDemoGrids', () => {
   });
 
   it('also tiles the boundary for other community counts', () => {
-    for (const n of [1, 3, 7, 12]) {
+    for (const n of [1, 3, 7, 9, 12, 13]) {
       const some = generateDemoGrids(
         COMMUNITIES.concat(COMMUNITIES.map((c) => ({ code: `${c.code}2`, name: c.name }))).slice(0, n),
       );
@@ -195,6 +203,9 @@ describe('generateDemoGrids', () => {
       expect(Math.abs(total - areaSquareMeters(GUDANG_BOUNDARY))).toBeLessThan(1);
     }
     expect(generateDemoGrids([])).toEqual([]);
+    expect(() => generateDemoGrids(Array.from({ length: 40 }, (_, i) => ({ code: `X${i}` })))).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -51,8 +51,8 @@ export function randomPointIn(box: BBox, rng: Rng): Position {
 // design point, vertical edges stay in a ±0.9A strip around their design x and only leave the
 // node boxes (±A) at their ends, and horizontal edges likewise around their level. Strips of
 // different edges meet only inside node boxes, where the edges are straight segments fanning
-// out from the same node. The frame's sides are given polylines (see buildFrame) whose wiggle is
-// within the node boxes and gently sloped. Tests check the result with @turf/kinks and by dense
+// out from the same node. The frame's sides are given polylines (see buildDemoFrame) whose wiggle
+// stays within the node boxes and is gently sloped. Tests check the result with @turf/kinks and by dense
 // sampling anyway.
 // ---------------------------------------------------------------------------------------------
 
@@ -276,7 +276,7 @@ const DEMO_WEST = 120.095;
 const DEMO_EAST = 120.145;
 const DEMO_SOUTH = 30.265;
 const DEMO_NORTH = 30.3;
-/** Spacing of the outline's vertices, degrees. Design cuts snap to it (see demoLayout). */
+/** Spacing of the outline's vertices, degrees. Design cuts snap to it (see generateDemoGrids). */
 const DEMO_STEP = 0.0005;
 const DEMO_DECIMALS = 7;
 const DEMO_SEED = 0x6d0da9;
@@ -284,8 +284,9 @@ const DEMO_SEED = 0x6d0da9;
 const round7 = (v: number): number => Math.round(v * 1e7) / 1e7;
 
 /**
- * The outline: a rectangle whose sides meander gently (≤ ~12 m, long wavelengths) so it looks
- * surveyed rather than ruled. North and south sides share vertex longitudes and east and west
+ * The outline: a rectangle whose sides meander gently (≤ 0.000075°, ~8 m, over long wavelengths)
+ * so it looks surveyed rather than ruled. The wiggle must stay within the node boxes of the
+ * tiling (0.45A, see the tiling notes), which generateDemoGrids guarantees by its minimum gap. North and south sides share vertex longitudes and east and west
  * sides share latitudes, so design cuts can snap to existing outline vertices and grid corners
  * on the outline are exact outline vertices.
  */
@@ -297,7 +298,7 @@ function buildDemoFrame(): Frame {
     // Two low-frequency harmonics; zero at both ends so corners stay square.
     return (t) =>
       Math.sin(Math.PI * t) *
-      (0.00008 * Math.sin(2 * Math.PI * t + p1) + 0.00004 * Math.sin(5 * Math.PI * t + p2));
+      (0.00005 * Math.sin(2 * Math.PI * t + p1) + 0.000025 * Math.sin(5 * Math.PI * t + p2));
   };
   const lngSteps = Math.round((DEMO_EAST - DEMO_WEST) / DEMO_STEP);
   const latSteps = Math.round((DEMO_NORTH - DEMO_SOUTH) / DEMO_STEP);
@@ -352,6 +353,8 @@ const DEMO_GRID_COUNTS = [4, 3, 5, 4, 4, 5, 3, 4, 4, 4] as const;
  * four communities), and each block is split into 3–5 grids in two sub-rows. Edges are jittered
  * so they look hand-drawn, yet the grids tile the boundary exactly, without gaps, overlaps or
  * self-intersections. Deterministic: the same communities always give the same grids.
+ * Works for up to 14 communities (and some larger counts); throws a RangeError when the area
+ * cannot be split cleanly.
  *
  * The polygons are synthetic, not real grid boundaries.
  */
@@ -369,20 +372,6 @@ export function generateDemoGrids(communities: ReadonlyArray<{ code: string; nam
   const snapX = (x: number): number => snap(x, DEMO_WEST);
   const snapY = (yv: number): number => snap(yv, DEMO_SOUTH);
 
-  // Block boundaries per distinct row count, with some irregularity in block widths.
-  const boundariesFor = new Map<number, number[]>();
-  const blockBoundaries = (count: number): number[] => {
-    let xs = boundariesFor.get(count);
-    if (xs === undefined) {
-      const w = (DEMO_EAST - DEMO_WEST) / count;
-      xs = Array.from({ length: count + 1 }, (_, i) =>
-        i === 0 ? DEMO_WEST : i === count ? DEMO_EAST : snapX(DEMO_WEST + (i + (rng() - 0.5) * 0.2) * w),
-      );
-      boundariesFor.set(count, xs);
-    }
-    return xs;
-  };
-
   // Levels: each block row has a north and a south sub-row.
   const height = DEMO_NORTH - DEMO_SOUTH;
   const ys =
@@ -395,45 +384,72 @@ export function generateDemoGrids(communities: ReadonlyArray<{ code: string; nam
           DEMO_NORTH,
         ]
       : [DEMO_SOUTH, snapY(DEMO_SOUTH + 0.5 * height), DEMO_NORTH];
-
-  // Bands are numbered south → north; remember which community/ordinal each cell belongs to.
   const bandCount = ys.length - 1;
-  const cuts: number[][] = Array.from({ length: bandCount }, () => [DEMO_WEST]);
-  const owners: Array<Array<{ community: number; ordinal: number }>> = Array.from(
-    { length: bandCount },
-    () => [],
-  );
-  let community = 0;
-  rowCounts.forEach((count, row) => {
-    const bounds = blockBoundaries(count);
-    // Row 0 is the northern block row: its north sub-row is the top band.
-    const northBand = bandCount - 1 - 2 * row;
-    const southBand = northBand - 1;
-    for (let b = 0; b < count; b++, community++) {
-      const grids = DEMO_GRID_COUNTS[community % DEMO_GRID_COUNTS.length] as number;
-      // Alternate which sub-row gets the extra grid so neighbouring blocks differ.
-      const north = community % 2 === 0 ? Math.ceil(grids / 2) : Math.floor(grids / 2);
-      const south = grids - north;
-      const west = bounds[b] as number;
-      const east = bounds[b + 1] as number;
-      let ordinal = 1;
-      for (const [band, m] of [
-        [northBand, north],
-        [southBand, south],
-      ] as const) {
-        for (let i = 1; i <= m; i++) {
-          (cuts[band] as number[]).push(i === m ? east : snapX(west + ((east - west) * i) / m));
-          (owners[band] as Array<{ community: number; ordinal: number }>).push({
-            community,
-            ordinal: ordinal++,
-          });
+
+  type Owner = { community: number; ordinal: number };
+  /**
+   * One candidate layout. Block widths vary a little, and each block's grids are split between
+   * its two sub-rows; the first attempt alternates the split, later ones draw it at random.
+   */
+  const attemptLayout = (attempt: number): { layout: Layout; owners: Owner[][] } => {
+    const boundariesFor = new Map<number, number[]>();
+    const blockBoundaries = (count: number): number[] => {
+      let xs = boundariesFor.get(count);
+      if (xs === undefined) {
+        const w = (DEMO_EAST - DEMO_WEST) / count;
+        xs = Array.from({ length: count + 1 }, (_, i) =>
+          i === 0 ? DEMO_WEST : i === count ? DEMO_EAST : snapX(DEMO_WEST + (i + (rng() - 0.5) * 0.2) * w),
+        );
+        boundariesFor.set(count, xs);
+      }
+      return xs;
+    };
+    // Bands are numbered south → north; remember which community/ordinal each cell belongs to.
+    const cuts: number[][] = Array.from({ length: bandCount }, () => [DEMO_WEST]);
+    const owners: Owner[][] = Array.from({ length: bandCount }, () => []);
+    let community = 0;
+    rowCounts.forEach((count, row) => {
+      const bounds = blockBoundaries(count);
+      // Row 0 is the northern block row: its north sub-row is the top band.
+      const northBand = bandCount - 1 - 2 * row;
+      const southBand = northBand - 1;
+      for (let b = 0; b < count; b++, community++) {
+        const grids = DEMO_GRID_COUNTS[community % DEMO_GRID_COUNTS.length] as number;
+        const moreNorth = attempt === 0 ? community % 2 === 0 : rng() < 0.5;
+        const north = moreNorth ? Math.ceil(grids / 2) : Math.floor(grids / 2);
+        const south = grids - north;
+        const west = bounds[b] as number;
+        const east = bounds[b + 1] as number;
+        let ordinal = 1;
+        for (const [band, m] of [
+          [northBand, north],
+          [southBand, south],
+        ] as const) {
+          for (let i = 1; i <= m; i++) {
+            (cuts[band] as number[]).push(i === m ? east : snapX(west + ((east - west) * i) / m));
+            (owners[band] as Owner[]).push({ community, ordinal: ordinal++ });
+          }
         }
       }
-    }
-  });
+    });
+    return { layout: { ys, cuts }, owners };
+  };
 
-  const layout: Layout = { ys, cuts };
-  const amplitude = 0.22 * Math.min(minNodeGap(layout), minBandHeight(ys));
+  // Cuts from different blocks can land close together (above all when the two block rows hold
+  // different numbers of blocks); retry until every gap is at least two outline steps, which
+  // keeps 0.45A ≥ 0.000099°, above the outline's wiggle. Deterministic, as `rng` is seeded.
+  let attempt = 0;
+  let candidate = attemptLayout(attempt);
+  let gap = Math.min(minNodeGap(candidate.layout), minBandHeight(ys));
+  while (gap < 2 * DEMO_STEP - 1e-9) {
+    if (++attempt > 500) {
+      throw new RangeError(`generateDemoGrids: cannot lay out ${n} communities in the demo area`);
+    }
+    candidate = attemptLayout(attempt);
+    gap = Math.min(minNodeGap(candidate.layout), minBandHeight(ys));
+  }
+  const { layout, owners } = candidate;
+  const amplitude = 0.22 * gap;
   const cells = tile(DEMO_FRAME, layout, {
     rng,
     amplitude,

@@ -125,6 +125,7 @@ describe('validateGridFeatures', () => {
     );
     const byIndex = new Map(result.errors.map((e) => [e.index, e]));
     expect(byIndex.get(1)?.code).toBe('BAD-1');
+    expect(byIndex.get(3)?.reason).toContain('intersects itself at [120.1105000, 30.2805000]');
     expect(byIndex.get(6)?.reason).toContain('feature 0');
     expect(byIndex.get(16)?.reason).toContain('already exists');
     expect(byIndex.get(7)?.reason).toContain('"name"');

@@ -157,7 +157,7 @@ export function validateGridFeatures(input: unknown, options: ValidateGridOption
           const keys = missing.map((key) => `"${key}"`).join(', ');
           problems.push({
             check: 'missing_property',
-            en: `property ${keys} is missing, empty or not a string`,
+            en: `${missing.length > 1 ? 'properties' : 'property'} ${keys} ${missing.length > 1 ? 'are' : 'is'} missing, empty or not a string`,
             zh: `属性 ${keys} 缺失、为空或不是字符串`,
           });
         }
@@ -177,7 +177,7 @@ export function validateGridFeatures(input: unknown, options: ValidateGridOption
           problems.push({
             check: 'duplicate_code',
             en: `code "${code}" is also used by feature ${earlier}`,
-            zh: `编码 "${code}" 与第 ${earlier} 个要素重复`,
+            zh: `编码 "${code}" 与索引为 ${earlier} 的要素重复`,
           });
         } else {
           firstIndexOfCode.set(code, index);
