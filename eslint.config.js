@@ -67,7 +67,10 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.browser },
       // Browser code and its Node-side files (Vite config, tests) have separate tsconfigs.
-      parserOptions: { projectService: false, project: ['apps/web/tsconfig.json', 'apps/web/tsconfig.node.json'] },
+      parserOptions: {
+        projectService: false,
+        project: ['apps/web/tsconfig.json', 'apps/web/tsconfig.node.json'],
+      },
     },
     rules: { ...reactHooks.configs.recommended.rules },
   },

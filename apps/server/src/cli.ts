@@ -8,7 +8,13 @@ import { buildApp } from './app.js';
 import { createAccountUnchecked } from './modules/identity/index.js';
 import { importGrids, placesRepository } from './modules/places/index.js';
 import { loadConfig, type ConfigOverrides } from './platform/config.js';
-import { openDatabase, type DatabaseHandle } from './platform/database/database.js';
+import {
+  createKysely,
+  createPostgresPool,
+  openDatabase,
+  type DatabaseHandle,
+} from './platform/database/database.js';
+import { PostgresDialect } from 'kysely';
 import { migrateToLatest } from './platform/database/migrator.js';
 import { PiiCipher, loadDataKey } from './platform/privacy/index.js';
 import type { AppContext } from './platform/context.js';
@@ -243,7 +249,11 @@ program
   .action(async (options: { out?: string; check?: string }) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiedao-openapi-'));
     const config = loadConfig({ dataDir, dataKey: '0'.repeat(64), webDir: path.join(dataDir, 'no-web') });
-    const database = await openDatabase({ dataDir: config.dataDir });
+    // The document comes from route schemas alone: a pool that never connects is enough.
+    const db = createKysely(
+      new PostgresDialect({ pool: createPostgresPool('postgres://openapi@127.0.0.1:9/none', 1) }),
+    );
+    const database: DatabaseHandle = { db, kind: 'postgres', location: 'none', close: () => db.destroy() };
     try {
       const { app } = await buildApp({ config, database, logger: false });
       await app.ready();

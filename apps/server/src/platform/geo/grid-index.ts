@@ -360,14 +360,14 @@ const f32Bits = new Int32Array(f32.buffer);
 /** Largest Float32 value ≤ v. */
 function float32Below(v: number): number {
   f32[0] = v;
-  const rounded = f32[0] as number;
+  const rounded = f32[0];
   if (rounded <= v) return rounded;
   // Rounded up: step one ulp towards -Infinity (for negatives that means a larger magnitude;
   // for +0 that means the smallest negative subnormal).
   if (rounded > 0) f32Bits[0] = (f32Bits[0] as number) - 1;
   else if (rounded < 0) f32Bits[0] = (f32Bits[0] as number) + 1;
   else f32Bits[0] = 0x80000001 | 0;
-  return f32[0] as number;
+  return f32[0];
 }
 
 /** Smallest Float32 value ≥ v. */

@@ -25,6 +25,8 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
     strictTransportSecurity: false,
   });
   app.addHook('onRequest', (request, reply, done) => {
-    applyHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
+    applyHeaders(request.raw, reply.raw, (error?: unknown) =>
+      done(error instanceof Error ? error : undefined),
+    );
   });
 }
