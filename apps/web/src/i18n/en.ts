@@ -236,6 +236,14 @@ const en: Messages = {
     verifyIdNumberPlaceholder: '18-character ID number',
     verifySubmit: 'Verify',
     verifySuccess: 'Your real name has been verified',
+    grantTitle: 'Grant a consent',
+    grantPurposePlaceholder: 'Choose what it is for',
+    grantPurposeRequired: 'Choose what the consent is for',
+    grantScopeRequired: 'Choose at least one item',
+    grantPolicy:
+      'By submitting you agree to the personal-information policy (version {{version}}); you can withdraw at any time.',
+    grantSubmit: 'Agree',
+    grantSuccess: 'Your consent has been recorded',
     consentsTitle: 'Consents',
     consentsIntro:
       'You can withdraw a consent at any time. Services that rely on it may then no longer be available.',

@@ -1,14 +1,22 @@
 import { CheckCircleFilled, ExclamationCircleFilled } from '@ant-design/icons';
-import type { ChangePasswordRequest, Consent, Me, VerifyRealNameRequest } from '@jiedao/contracts';
+import type {
+  ChangePasswordRequest,
+  Consent,
+  GrantConsentRequest,
+  Me,
+  VerifyRealNameRequest,
+} from '@jiedao/contracts';
 import {
   Alert,
   Button,
   Card,
+  Checkbox,
   Descriptions,
   Flex,
   Form,
   Input,
   Popconfirm,
+  Select,
   Space,
   Table,
   Tag,
@@ -25,7 +33,7 @@ import { useProblemText } from '../components/problemText';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { useLabels } from '../components/useLabels';
 import { useNotice } from '../components/useNotice';
-import { distinctRoles } from '../domain';
+import { CONSENT_PURPOSES, distinctRoles, PII_FIELDS } from '../domain';
 import { formatDateTime } from '../format';
 import { useElderMode } from '../prefs/ElderMode';
 
@@ -268,6 +276,72 @@ function WithdrawAction({
   );
 }
 
+/** The privacy-policy version residents agree to; bump it when the policy text changes. */
+const POLICY_VERSION = '2026-01';
+
+function GrantConsentForm({ onGranted }: { onGranted: (error: ApiError | null) => void }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const [form] = Form.useForm<Pick<GrantConsentRequest, 'purpose' | 'scope'>>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (values: Pick<GrantConsentRequest, 'purpose' | 'scope'>) => {
+    setBusy(true);
+    try {
+      await api<Consent>('/api/identity/me/consents', {
+        method: 'POST',
+        body: { purpose: values.purpose, scope: values.scope, policyVersion: POLICY_VERSION },
+      });
+      form.resetFields();
+      onGranted(null);
+    } catch (caught) {
+      onGranted(asApiError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={(values) => void submit(values)}
+      data-testid="consent-grant-form"
+    >
+      <Form.Item
+        name="purpose"
+        label={t('profile.purpose')}
+        rules={[{ required: true, message: t('profile.grantPurposeRequired') }]}
+      >
+        <Select
+          data-testid="consent-purpose"
+          placeholder={t('profile.grantPurposePlaceholder')}
+          options={CONSENT_PURPOSES.map((purpose) => ({
+            value: purpose,
+            label: labels.consentPurpose(purpose),
+          }))}
+        />
+      </Form.Item>
+      <Form.Item
+        name="scope"
+        label={t('profile.scope')}
+        rules={[{ required: true, message: t('profile.grantScopeRequired') }]}
+      >
+        <Checkbox.Group
+          data-testid="consent-scope"
+          options={PII_FIELDS.map((field) => ({ value: field, label: labels.piiField(field) }))}
+        />
+      </Form.Item>
+      <Typography.Paragraph type="secondary">
+        {t('profile.grantPolicy', { version: POLICY_VERSION })}
+      </Typography.Paragraph>
+      <Button type="primary" htmlType="submit" loading={busy} data-testid="consent-grant">
+        {t('profile.grantSubmit')}
+      </Button>
+    </Form>
+  );
+}
+
 function Consents() {
   const { t } = useTranslation();
   const labels = useLabels();
@@ -275,6 +349,14 @@ function Consents() {
   const consents = useApi<Consent[]>('/api/identity/me/consents');
   const notice = useNotice();
   const [actionError, setActionError] = useState<ApiError | null>(null);
+
+  const onGranted = (error: ApiError | null) => {
+    setActionError(error);
+    if (!error) {
+      notice.notify('success', t('profile.grantSuccess'));
+      consents.reload();
+    }
+  };
 
   const onWithdrawn = (error: ApiError | null) => {
     setActionError(error);
@@ -351,6 +433,10 @@ function Consents() {
           locale={{ emptyText: t('profile.noConsents') }}
         />
       </div>
+      <Typography.Title level={5} style={{ marginTop: 24 }}>
+        {t('profile.grantTitle')}
+      </Typography.Title>
+      <GrantConsentForm onGranted={onGranted} />
     </Card>
   );
 }

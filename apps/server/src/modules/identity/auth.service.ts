@@ -56,7 +56,7 @@ export async function login(
   const account = matches[0];
   if (!account || account.status !== 'active') {
     await spendPasswordCheckTime(input.password);
-    throw new AppError('invalid_credentials', 'Phone number or password is wrong');
+    throw new AppError('invalid_credentials', 'Phone number or password is wrong', { messageZh: '手机号或密码错误。' });
   }
   const lockedFor = secondsUntil(account.lockedUntil);
   if (lockedFor > 0) throw lockedError(lockedFor);
@@ -74,6 +74,7 @@ export async function login(
     throw new AppError(
       'invalid_credentials',
       `Phone number or password is wrong; ${left} attempt(s) left before a ${lockout.lockMinutes}-minute lock`,
+      { messageZh: `手机号或密码错误，再错 ${left} 次账户将锁定 ${lockout.lockMinutes} 分钟。` },
     );
   }
 
@@ -111,9 +112,7 @@ function lockedError(seconds: number): AppError {
   return new AppError(
     'account_locked',
     `Too many wrong passwords; try again in ${Math.ceil(seconds / 60)} minute(s)`,
-    {
-      retryAfterSeconds: seconds,
-    },
+    { retryAfterSeconds: seconds, messageZh: `密码错误次数过多，账户已锁定，请 ${Math.ceil(seconds / 60)} 分钟后再试。` },
   );
 }
 
