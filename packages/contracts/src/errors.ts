@@ -45,7 +45,9 @@ export const Problem = Type.Object(
     errors: Type.Optional(Type.Array(FieldError)),
     retryAfterSeconds: Type.Optional(Type.Integer()),
     allowed: Type.Optional(Type.Array(Type.String())),
-    messageZh: Type.Optional(Type.String({ description: 'The detail in Chinese, where the server words one' })),
+    messageZh: Type.Optional(
+      Type.String({ description: 'The detail in Chinese, where the server words one' }),
+    ),
   },
   { $id: 'Problem', additionalProperties: true },
 );

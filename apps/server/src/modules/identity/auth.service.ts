@@ -56,7 +56,9 @@ export async function login(
   const account = matches[0];
   if (!account || account.status !== 'active') {
     await spendPasswordCheckTime(input.password);
-    throw new AppError('invalid_credentials', 'Phone number or password is wrong', { messageZh: '手机号或密码错误。' });
+    throw new AppError('invalid_credentials', 'Phone number or password is wrong', {
+      messageZh: '手机号或密码错误。',
+    });
   }
   const lockedFor = secondsUntil(account.lockedUntil);
   if (lockedFor > 0) throw lockedError(lockedFor);
@@ -112,7 +114,10 @@ function lockedError(seconds: number): AppError {
   return new AppError(
     'account_locked',
     `Too many wrong passwords; try again in ${Math.ceil(seconds / 60)} minute(s)`,
-    { retryAfterSeconds: seconds, messageZh: `密码错误次数过多，账户已锁定，请 ${Math.ceil(seconds / 60)} 分钟后再试。` },
+    {
+      retryAfterSeconds: seconds,
+      messageZh: `密码错误次数过多，账户已锁定，请 ${Math.ceil(seconds / 60)} 分钟后再试。`,
+    },
   );
 }
 
