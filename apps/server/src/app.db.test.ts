@@ -83,3 +83,26 @@ describe('system endpoints', () => {
     await built.app.close();
   });
 });
+
+describe('every API route', () => {
+  it('answers 401 without a session, before looking at the body (all but sign-in)', async () => {
+    const document = (await t.app.inject('/docs/json')).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    const calls = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
+    );
+    const apiCalls = calls.filter(({ path }) => path.startsWith('/api/') && path !== '/api/auth/login');
+    expect(apiCalls.length).toBeGreaterThan(15);
+    for (const { method, path } of apiCalls) {
+      const url = path.replace(/\{[^}]+\}/g, '01a22574-aa14-77a9-8395-9bf77d26350a');
+      const response = await t.app.inject({
+        method: method as 'GET',
+        url,
+        ...(method === 'POST' ? { payload: {} } : {}),
+      });
+      expect(response.statusCode, `${method} ${path}`).toBe(401);
+      expect(response.json<{ code: string }>().code).toBe('unauthenticated');
+    }
+  });
+});

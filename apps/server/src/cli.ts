@@ -78,7 +78,7 @@ async function openContext(options: CommonOptions): Promise<{ ctx: AppContext; d
 function printDemoAccounts(result: SeedResult): void {
   if (!result.created) return;
   console.log(
-    `\n演示数据已载入 Demo data loaded: ${result.counts.communities} communities, ${result.counts.grids} grids, ${result.counts.facilities} facilities, ${result.counts.organisations} organisations.`,
+    `\n演示数据已载入 Demo data loaded: ${result.counts.communities} communities, ${result.counts.grids} grids, ${result.counts.buildings} buildings, ${result.counts.facilities} facilities, ${result.counts.organisations} organisations.`,
   );
   console.log(
     '演示账号 Demo accounts (password for all / 统一密码: ' + (result.accounts[0]?.password ?? '') + '):',

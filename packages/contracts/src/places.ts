@@ -171,3 +171,26 @@ export const CreateFacilityRequest = Type.Object(
   { additionalProperties: false },
 );
 export type CreateFacilityRequest = Static<typeof CreateFacilityRequest>;
+
+export const Building = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  address: Type.String(),
+  communityId: Uuid,
+  gridId: Type.Union([Uuid, Type.Null()]),
+  gridCode: Type.Union([Type.String(), Type.Null()]),
+  location: LngLat,
+  floors: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type Building = Static<typeof Building>;
+
+export const BuildingQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    communityId: Type.Optional(Uuid),
+    gridId: Type.Optional(Uuid),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+export type BuildingQuery = Static<typeof BuildingQuery>;

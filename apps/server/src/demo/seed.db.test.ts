@@ -55,6 +55,31 @@ describe('demo data', () => {
     }
   });
 
+  it('places three buildings in every grid and lists them by community', async () => {
+    expect(result.counts.buildings).toBe(result.counts.grids * 3);
+    const cookie = await t.login(DEMO_ACCOUNTS[2]!.phone, DEMO_PASSWORD);
+    const communities = (
+      await t.app.inject({ method: 'GET', url: '/api/places/communities', headers: { cookie } })
+    ).json<Array<{ id: string; gridCount: number }>>();
+    const first = communities[0]!;
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/api/places/buildings?communityId=${first.id}&pageSize=200`,
+      headers: { cookie },
+    });
+    const body = page.json<{
+      total: number;
+      items: Array<{ communityId: string; gridId: string; location: { lng: number; lat: number } }>;
+    }>();
+    expect(body.total).toBe(first.gridCount * 3);
+    for (const building of body.items) {
+      expect(building.communityId).toBe(first.id);
+      expect(
+        (await t.locator.locate(result.tenantId, building.location.lng, building.location.lat))?.id,
+      ).toBe(building.gridId);
+    }
+  });
+
   it('signs in every demo account with its role, and a second run changes nothing', async () => {
     for (const account of DEMO_ACCOUNTS) {
       const cookie = await t.login(account.phone, DEMO_PASSWORD);

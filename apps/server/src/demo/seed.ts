@@ -1,5 +1,5 @@
 import type { AppContext } from '../platform/context.js';
-import { centroid } from '../platform/geo/geojson.js';
+import { centroid, type Polygon } from '../platform/geo/geojson.js';
 import { GUDANG_BOUNDARY, createRng, generateDemoGrids } from '../platform/geo/synthetic.js';
 import { newId } from '../platform/ids.js';
 import {
@@ -22,7 +22,14 @@ export interface SeedResult {
   created: boolean;
   tenantId: string;
   accounts: Array<{ role: string; name: string; phone: string; password: string }>;
-  counts: { communities: number; grids: number; facilities: number; organisations: number; accounts: number };
+  counts: {
+    communities: number;
+    grids: number;
+    buildings: number;
+    facilities: number;
+    organisations: number;
+    accounts: number;
+  };
 }
 
 export type SeedProgress = (step: string, done: number, total: number) => void;
@@ -45,7 +52,7 @@ export async function seedDemo(ctx: AppContext, onProgress: SeedProgress = () =>
       created: false,
       tenantId: existing.id,
       accounts,
-      counts: { communities: 0, grids: 0, facilities: 0, organisations: 0, accounts: 0 },
+      counts: { communities: 0, grids: 0, buildings: 0, facilities: 0, organisations: 0, accounts: 0 },
     };
   }
 
@@ -102,6 +109,36 @@ export async function seedDemo(ctx: AppContext, onProgress: SeedProgress = () =>
 
   const locator = new GridLocator(ctx.db);
   const rng = createRng(20260315);
+
+  // Three residential buildings per grid, placed inside it (synthetic, like the polygons).
+  const storedGrids = await placesRepository.listGridsWithGeometry(ctx.db, tenantId);
+  const buildings: Parameters<typeof placesRepository.insertBuildings>[1] = [];
+  for (const grid of storedGrids) {
+    const [cx, cy] = centroid(grid.geometry as Polygon);
+    for (let n = 1; n <= 3; n++) {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const lng = cx + (rng() - 0.5) * 0.0025;
+        const lat = cy + (rng() - 0.5) * 0.002;
+        const hit = await locator.locate(tenantId, lng, lat);
+        if (hit?.id !== grid.id) continue;
+        const number: number = buildings.length + 1;
+        buildings.push({
+          tenantId,
+          id: newId(),
+          communityId: grid.communityId,
+          gridId: grid.id,
+          name: `${grid.communityName.replace('社区', '')}${number}幢`,
+          address: `杭州市西湖区古荡街道${grid.communityName}${number}幢`,
+          lng: Math.round(lng * 1e6) / 1e6,
+          lat: Math.round(lat * 1e6) / 1e6,
+          floors: 6 + Math.floor(rng() * 20),
+        });
+        break;
+      }
+    }
+  }
+  await placesRepository.insertBuildings(ctx.db, buildings);
+  onProgress('buildings', buildings.length, buildings.length);
   const facilities = demoFacilities();
   const rows = [];
   for (const [index, facility] of facilities.entries()) {
@@ -190,6 +227,7 @@ export async function seedDemo(ctx: AppContext, onProgress: SeedProgress = () =>
     counts: {
       communities: communities.length,
       grids: grids.length,
+      buildings: buildings.length,
       facilities: rows.length,
       organisations: DEMO_ORGANISATIONS.length,
       accounts: DEMO_ACCOUNTS.length,

@@ -16,22 +16,23 @@ export interface TestTenant {
 let sequence = 0;
 const unique = () => `${process.pid.toString(36)}${(++sequence).toString(36)}`;
 
-const square = (x: number, y: number, size: number) => ({
+const rectangle = (x: number, y: number, width: number, height: number) => ({
   type: 'Polygon' as const,
   coordinates: [
     [
       [x, y],
-      [x + size, y],
-      [x + size, y + size],
-      [x, y + size],
+      [x + width, y],
+      [x + width, y + height],
+      [x, y + height],
       [x, y],
     ],
   ],
 });
+const square = (x: number, y: number, size: number) => rectangle(x, y, size, size);
 
 /**
  * A tenant with `communities` communities, each owning a column of 2 square grids, through the
- * real grid import. Tenants made by separate calls sit in separate squares, so a point belongs to
+ * real grid import; the upper half of its boundary has no grid. Tenants made by separate calls sit in separate squares, so a point belongs to
  * exactly one tenant.
  */
 export async function createTestTenant(
@@ -44,7 +45,8 @@ export async function createTestTenant(
   const step = 0.01;
   const origin: [number, number] = [100 + (index % 50) * 0.5, 20 + Math.floor(index / 50) * 0.5];
   const id = newId();
-  const boundary = square(origin[0], origin[1], step * Math.max(communityCount, 2));
+  // Grids fill the lower half of the boundary; the upper half stays free for tests that add grids.
+  const boundary = rectangle(origin[0], origin[1], step * Math.max(communityCount, 2), step * 4);
   await placesRepository.insertTenant(ctx.db, {
     id,
     code,

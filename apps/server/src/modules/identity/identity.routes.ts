@@ -73,7 +73,7 @@ export function registerIdentityRoutes(
     '/api/auth/logout',
     {
       schema: { tags: ['auth'], summary: 'Sign out this session', response: NoContent },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     async (request, reply) => {
       await auth.logout(ctx, deps.sessionCache, actorOf(request));
@@ -90,7 +90,7 @@ export function registerIdentityRoutes(
         summary: 'The signed-in account',
         response: { 200: Me, ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     (request) => auth.getMe(ctx, actorOf(request)),
   );
@@ -104,7 +104,7 @@ export function registerIdentityRoutes(
         body: ChangePasswordRequest,
         response: NoContent,
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
       config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
@@ -122,7 +122,7 @@ export function registerIdentityRoutes(
         body: VerifyRealNameRequest,
         response: { 200: Me, ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
       config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
     (request) => verifyRealName(ctx, deps.verificationProvider, actorOf(request), request.body),
@@ -136,7 +136,7 @@ export function registerIdentityRoutes(
         summary: 'My consent records',
         response: { 200: Type.Array(Consent), ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     (request) => consents.listMyConsents(ctx, actorOf(request)),
   );
@@ -150,7 +150,7 @@ export function registerIdentityRoutes(
         body: GrantConsentRequest,
         response: { 201: Consent, ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     async (request, reply) =>
       reply.status(201).send(await consents.grantConsent(ctx, actorOf(request), request.body)),
@@ -165,7 +165,7 @@ export function registerIdentityRoutes(
         params: IdParams,
         response: { 200: Consent, ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     (request) => consents.withdrawConsent(ctx, actorOf(request), request.params.id),
   );
@@ -182,7 +182,7 @@ export function registerIdentityRoutes(
         ),
         response: { 200: Paged(PersonSummary), ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     (request) =>
       people.listPeople(ctx, actorOf(request), {
@@ -202,7 +202,7 @@ export function registerIdentityRoutes(
         querystring: RevealQuery,
         response: { 200: PersonDetail, ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     (request) =>
       people.getPerson(ctx, actorOf(request), request.params.id, {
@@ -231,7 +231,7 @@ export function registerIdentityRoutes(
         ),
         response: { 200: Paged(AccessAuditEntry), ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     (request) =>
       people.listAccessAudit(ctx, actorOf(request), {
@@ -253,7 +253,7 @@ export function registerIdentityRoutes(
         ),
         response: { 200: Type.Array(Organisation), ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     (request) => accounts.listOrganisations(ctx, actorOf(request), request.query.kind),
   );
@@ -267,7 +267,7 @@ export function registerIdentityRoutes(
         body: CreateOrganisationRequest,
         response: { 201: Organisation, ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     async (request, reply) =>
       reply.status(201).send(await accounts.createOrganisation(ctx, actorOf(request), request.body)),
@@ -282,7 +282,7 @@ export function registerIdentityRoutes(
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
         response: { 200: Paged(AccountSummary), ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     (request) =>
       accounts.listAccounts(ctx, actorOf(request), {
@@ -300,7 +300,7 @@ export function registerIdentityRoutes(
         body: CreateAccountRequest,
         response: { 201: AccountSummary, ...PROBLEM_RESPONSES },
       },
-      preHandler: authenticated,
+      onRequest: authenticated,
     },
     async (request, reply) =>
       reply.status(201).send(await accounts.createAccount(ctx, actorOf(request), request.body)),

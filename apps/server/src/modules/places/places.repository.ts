@@ -242,3 +242,43 @@ export function insertBuildings(
 ) {
   return db.insertInto('building').values(rows).execute();
 }
+
+export function listBuildings(
+  db: Db,
+  tenantId: string,
+  filter: { q?: string | undefined; communityId?: string | undefined; gridId?: string | undefined },
+  page: { limit: number; offset: number },
+) {
+  let query = db
+    .selectFrom('building as b')
+    .leftJoin('grid as g', (join) =>
+      join.onRef('g.tenantId', '=', 'b.tenantId').onRef('g.id', '=', 'b.gridId'),
+    )
+    .where('b.tenantId', '=', tenantId);
+  if (filter.communityId) query = query.where('b.communityId', '=', filter.communityId);
+  if (filter.gridId) query = query.where('b.gridId', '=', filter.gridId);
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    query = query.where((eb) => eb.or([eb('b.name', 'ilike', pattern), eb('b.address', 'ilike', pattern)]));
+  }
+  return Promise.all([
+    query
+      .select([
+        'b.id',
+        'b.name',
+        'b.address',
+        'b.communityId',
+        'b.gridId',
+        'g.code as gridCode',
+        'b.lng',
+        'b.lat',
+        'b.floors',
+      ])
+      .orderBy('b.name')
+      .orderBy('b.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    query.select(sql<number>`count(*)`.as('count')).executeTakeFirstOrThrow(),
+  ]);
+}

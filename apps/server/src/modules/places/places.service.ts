@@ -1,4 +1,6 @@
 import type {
+  Building,
+  BuildingQuery,
   Community,
   CommunityDetail,
   CreateFacilityRequest,
@@ -206,6 +208,34 @@ export async function createFacility(
     },
   ]);
   return getFacility(ctx, actor, id);
+}
+
+export async function listBuildings(
+  ctx: AppContext,
+  actor: Actor,
+  query: BuildingQuery,
+): Promise<{ items: Building[]; total: number; page: number; pageSize: number }> {
+  const page = query.page ?? 1;
+  const pageSize = query.pageSize ?? 20;
+  const [rows, count] = await repo.listBuildings(ctx.db, actor.tenantId, query, {
+    limit: pageSize,
+    offset: (page - 1) * pageSize,
+  });
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      address: row.address,
+      communityId: row.communityId,
+      gridId: row.gridId,
+      gridCode: row.gridCode,
+      location: { lng: row.lng, lat: row.lat },
+      floors: row.floors,
+    })),
+    total: count.count,
+    page,
+    pageSize,
+  };
 }
 
 export type AreaGeometry = Polygon | MultiPolygon;

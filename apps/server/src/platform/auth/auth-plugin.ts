@@ -1,5 +1,5 @@
 import type { Role } from '@jiedao/contracts';
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../errors.js';
 import { assertRole, requireActor, type Actor } from './actor.js';
 
@@ -49,13 +49,13 @@ function checkOrigin(request: FastifyRequest, allowedOrigins: string[]): void {
   throw new AppError('origin_rejected', `Requests from origin ${origin} may not change data here`);
 }
 
-/** preHandler: 401 without a session. */
-export const authenticated: preHandlerAsyncHookHandler = async (request: FastifyRequest) => {
+/** Route hook (onRequest, so it answers before body validation): 401 without a session. */
+export const authenticated: onRequestAsyncHookHandler = async (request: FastifyRequest) => {
   requireActor(request.actor);
 };
 
-/** preHandler: 401 without a session, 403 without one of `roles`. */
-export function rolesAllowed(...roles: Role[]): preHandlerAsyncHookHandler {
+/** Route hook: 401 without a session, 403 without one of `roles`. */
+export function rolesAllowed(...roles: Role[]): onRequestAsyncHookHandler {
   return async (request: FastifyRequest) => {
     assertRole(requireActor(request.actor), roles);
   };
