@@ -167,14 +167,23 @@ export async function changePassword(
 
 /** Resolves `tenantId.token` cookies into actors, through the short-lived session cache. */
 export function createSessionResolver(ctx: AppContext, cache: SessionCache): SessionResolver {
+  const parse = (cookieValue: string) => {
+    const dot = cookieValue.indexOf('.');
+    if (dot < 0) return undefined;
+    const tenantId = cookieValue.slice(0, dot);
+    const token = cookieValue.slice(dot + 1);
+    if (!UUID_PATTERN.test(tenantId) || token.length < 20) return undefined;
+    return { tenantId, tokenHash: hashToken(token) };
+  };
   return {
+    peek(cookieValue: string): Actor | undefined {
+      const parsed = parse(cookieValue);
+      return parsed ? cache.get(`${parsed.tenantId}.${parsed.tokenHash}`) : undefined;
+    },
     async resolve(cookieValue: string): Promise<Actor | undefined> {
-      const dot = cookieValue.indexOf('.');
-      if (dot < 0) return undefined;
-      const tenantId = cookieValue.slice(0, dot);
-      const token = cookieValue.slice(dot + 1);
-      if (!UUID_PATTERN.test(tenantId) || token.length < 20) return undefined;
-      const tokenHash = hashToken(token);
+      const parsed = parse(cookieValue);
+      if (!parsed) return undefined;
+      const { tenantId, tokenHash } = parsed;
       const cached = cache.get(`${tenantId}.${tokenHash}`);
       if (cached) return cached;
       const session = await repo.findLiveSession(ctx.db, tenantId, tokenHash);

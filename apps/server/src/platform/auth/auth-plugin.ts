@@ -1,6 +1,13 @@
 import type { Role } from '@jiedao/contracts';
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { AppError } from '../errors.js';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  onRequestAsyncHookHandler,
+  onRequestHookHandler,
+} from 'fastify';
+import { AppError, unauthenticated } from '../errors.js';
 import { assertRole, requireActor, type Actor } from './actor.js';
 
 export const SESSION_COOKIE = 'jiedao_sid';
@@ -14,6 +21,8 @@ declare module 'fastify' {
 export interface SessionResolver {
   /** Returns the actor for a session cookie value, or undefined when it is unknown, expired or revoked. */
   resolve(cookieValue: string): Promise<Actor | undefined>;
+  /** The actor if it is at hand without I/O (a cache hit), else undefined; lets the hook stay synchronous. */
+  peek?(cookieValue: string): Actor | undefined;
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -27,11 +36,28 @@ export function registerAuth(
   options: { resolver: SessionResolver; allowedOrigins: string[] },
 ): void {
   app.decorateRequest('actor', undefined);
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!request.url.startsWith('/api/')) return;
-    if (UNSAFE_METHODS.has(request.method)) checkOrigin(request, options.allowedOrigins);
+  // Callback style so that the common case (no cookie, or a cached session) allocates no promise.
+  app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (!request.url.startsWith('/api/')) return done();
+    try {
+      if (UNSAFE_METHODS.has(request.method)) checkOrigin(request, options.allowedOrigins);
+    } catch (error) {
+      return done(error as Error);
+    }
     const cookie = request.cookies[SESSION_COOKIE];
-    if (cookie) request.actor = await options.resolver.resolve(cookie);
+    if (!cookie) return done();
+    const cached = options.resolver.peek?.(cookie);
+    if (cached) {
+      request.actor = cached;
+      return done();
+    }
+    options.resolver.resolve(cookie).then(
+      (actor) => {
+        request.actor = actor;
+        done();
+      },
+      (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+    );
   });
 }
 
@@ -50,8 +76,13 @@ function checkOrigin(request: FastifyRequest, allowedOrigins: string[]): void {
 }
 
 /** Route hook (onRequest, so it answers before body validation): 401 without a session. */
-export const authenticated: onRequestAsyncHookHandler = async (request: FastifyRequest) => {
-  requireActor(request.actor);
+export const authenticated: onRequestHookHandler = (
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+) => {
+  // Callback style: this runs on every authenticated request, and an async hook costs a promise.
+  done(request.actor ? undefined : unauthenticated());
 };
 
 /** Route hook: 401 without a session, 403 without one of `roles`. */
