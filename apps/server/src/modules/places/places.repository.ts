@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../platform/database/schema.js';
+import { reusableQuery } from '../../platform/database/reusable-query.js';
 import type { NewFacility } from './places.tables.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -55,8 +56,8 @@ export function listCommunitiesWithCounts(db: Db, tenantId: string, communityId?
 }
 
 /** One community with its counts and its grids, in one round trip (a hot read of the console). */
-export function findCommunityDetail(db: Db, tenantId: string, communityId: string) {
-  return db
+const communityDetailQuery = reusableQuery((db, tenantId: string, communityId: string) =>
+  db
     .selectFrom('community as c')
     .select([
       'c.id',
@@ -74,8 +75,11 @@ export function findCommunityDetail(db: Db, tenantId: string, communityId: strin
       ), '[]'::jsonb)`.as('grids'),
     ])
     .where('c.tenantId', '=', tenantId)
-    .where('c.id', '=', communityId)
-    .executeTakeFirst();
+    .where('c.id', '=', communityId),
+);
+
+export async function findCommunityDetail(db: Db, tenantId: string, communityId: string) {
+  return (await communityDetailQuery(db, tenantId, communityId))[0];
 }
 
 export function listCommunityCodes(db: Db, tenantId: string) {
