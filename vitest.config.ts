@@ -1,9 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const alias = {
-  '@jiedao/contracts': fileURLToPath(new URL('./packages/contracts/src/index.ts', import.meta.url)),
-};
+const alias = [
+  {
+    find: '@jiedao/contracts/constants',
+    replacement: fileURLToPath(new URL('./packages/contracts/src/constants.ts', import.meta.url)),
+  },
+  {
+    find: /^@jiedao\/contracts$/,
+    replacement: fileURLToPath(new URL('./packages/contracts/src/index.ts', import.meta.url)),
+  },
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -3,6 +3,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 const contracts = fileURLToPath(new URL('../../packages/contracts/src/index.ts', import.meta.url));
+const contractConstants = fileURLToPath(
+  new URL('../../packages/contracts/src/constants.ts', import.meta.url),
+);
 
 /** Libraries every page needs: they go into long-lived vendor chunks. ECharts is deliberately absent (map page only). */
 const REACT_VENDOR =
@@ -14,7 +17,11 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   resolve: {
-    alias: { '@jiedao/contracts': contracts },
+    // Most specific first: the TypeBox-free constants entry, then the package itself.
+    alias: [
+      { find: '@jiedao/contracts/constants', replacement: contractConstants },
+      { find: /^@jiedao\/contracts$/, replacement: contracts },
+    ],
   },
   server: {
     port: 5173,

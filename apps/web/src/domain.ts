@@ -1,69 +1,19 @@
-import type { ComplexTier, FacilityType, Role } from '@jiedao/contracts';
+import {
+  COMPLEX_TIERS,
+  CONSENT_PURPOSES,
+  FACILITY_TYPES,
+  PII_FIELDS,
+  ROLES,
+  type ComplexTier,
+  type ConsentPurpose,
+  type FacilityType,
+  type PiiField,
+  type Role,
+} from '@jiedao/contracts/constants';
 
-/**
- * Enumerations mirrored from @jiedao/contracts. Importing the runtime arrays from the contracts package
- * would drag TypeBox into the bundle, so they are repeated here and checked against the contract types:
- * if the contract gains or loses a value, `tsc` fails on the `Exhaustive` assertions below.
- */
-type Exhaustive<Union, List extends readonly unknown[]> = [Exclude<Union, List[number]>] extends [never]
-  ? true
-  : false;
-
-export const FACILITY_TYPES = [
-  'service_complex',
-  'elderly_canteen',
-  'study_room',
-  'youth_palace',
-  'public_gym',
-  'growth_station',
-  'common_prosperity_station',
-  'youth_station',
-  'deliberation_hall',
-  'representative_studio',
-  'living_room',
-  'social_org_platform',
-  'industry_living_room',
-] as const satisfies readonly FacilityType[];
-
-export const COMPLEX_TIERS = [
-  'flagship',
-  'star_moon',
-  'pearl_chain',
-] as const satisfies readonly ComplexTier[];
-
-export const ROLES = [
-  'resident',
-  'grid_worker',
-  'dispatcher',
-  'department_staff',
-  'service_staff',
-  'station_staff',
-  'housing_staff',
-  'market_operator',
-  'worker',
-  'employer',
-  'enterprise_rep',
-  'representative',
-  'insurer_agent',
-  'tenant_admin',
-  'platform_admin',
-] as const satisfies readonly Role[];
-
-export const CONSENT_PURPOSES = [
-  'real_name_verification',
-  'service_delivery',
-  'governance_contact',
-  'marketing',
-] as const;
-export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
-
-/** Personal-data field names that may appear in consent scopes and access-audit entries. */
-export const PII_FIELDS = ['name', 'idNumber', 'phone', 'birthDate', 'sex', 'address'] as const;
-export type PiiField = (typeof PII_FIELDS)[number];
-
-export const facilityTypesComplete: Exhaustive<FacilityType, typeof FACILITY_TYPES> = true;
-export const complexTiersComplete: Exhaustive<ComplexTier, typeof COMPLEX_TIERS> = true;
-export const rolesComplete: Exhaustive<Role, typeof ROLES> = true;
+// The enumerations come from the contracts package's TypeBox-free entry, so the bundle stays small.
+export { COMPLEX_TIERS, CONSENT_PURPOSES, FACILITY_TYPES, PII_FIELDS, ROLES };
+export type { ConsentPurpose, PiiField };
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);

@@ -1,35 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp, Uuid } from './common.js';
+import { CONSENT_PURPOSES, ORGANISATION_KINDS, ROLES } from './constants.js';
 
-export const ROLES = [
-  'resident',
-  'grid_worker',
-  'dispatcher',
-  'department_staff',
-  'service_staff',
-  'station_staff',
-  'housing_staff',
-  'market_operator',
-  'worker',
-  'employer',
-  'enterprise_rep',
-  'representative',
-  'insurer_agent',
-  'tenant_admin',
-  'platform_admin',
-] as const;
-export type Role = (typeof ROLES)[number];
 export const RoleSchema = Type.Enum(ROLES);
 
-export const ORGANISATION_KINDS = [
-  'department',
-  'employer',
-  'enterprise',
-  'insurer',
-  'property_company',
-  'social_organisation',
-] as const;
-export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export const OrganisationKindSchema = Type.Enum(ORGANISATION_KINDS);
 
 export const RoleAssignment = Type.Object({
@@ -105,13 +79,6 @@ export const Consent = Type.Object({
   withdrawnAt: Type.Union([Timestamp, Type.Null()]),
 });
 export type Consent = Static<typeof Consent>;
-
-export const CONSENT_PURPOSES = [
-  'real_name_verification',
-  'service_delivery',
-  'governance_contact',
-  'marketing',
-] as const;
 
 export const GrantConsentRequest = Type.Object(
   {

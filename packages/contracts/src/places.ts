@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { PageQuery, Uuid } from './common.js';
+import { COMPLEX_TIERS, FACILITY_TYPES } from './constants.js';
 
 export const Position = Type.Tuple([Type.Number(), Type.Number()]);
 export const PolygonGeometry = Type.Object({
@@ -87,26 +88,8 @@ export const LocateResult = Type.Object({
 });
 export type LocateResult = Static<typeof LocateResult>;
 
-export const FACILITY_TYPES = [
-  'service_complex',
-  'elderly_canteen',
-  'study_room',
-  'youth_palace',
-  'public_gym',
-  'growth_station',
-  'common_prosperity_station',
-  'youth_station',
-  'deliberation_hall',
-  'representative_studio',
-  'living_room',
-  'social_org_platform',
-  'industry_living_room',
-] as const;
-export type FacilityType = (typeof FACILITY_TYPES)[number];
 export const FacilityTypeSchema = Type.Enum(FACILITY_TYPES);
 
-export const COMPLEX_TIERS = ['flagship', 'star_moon', 'pearl_chain'] as const;
-export type ComplexTier = (typeof COMPLEX_TIERS)[number];
 export const ComplexTierSchema = Type.Enum(COMPLEX_TIERS);
 
 /** Opening hours: days are ISO weekdays 1 (Monday) to 7 (Sunday); times are local (Asia/Shanghai) HH:MM. */

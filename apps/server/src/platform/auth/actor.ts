@@ -10,23 +10,6 @@ export interface Actor {
   roles: RoleAssignment[];
 }
 
-/** Roles that run the subdistrict's staff console (everyone who is not a resident or market participant). */
-export const STAFF_ROLES: readonly Role[] = [
-  'grid_worker',
-  'dispatcher',
-  'department_staff',
-  'service_staff',
-  'station_staff',
-  'housing_staff',
-  'market_operator',
-  'representative',
-  'insurer_agent',
-  'tenant_admin',
-  'platform_admin',
-];
-
-export const ADMIN_ROLES: readonly Role[] = ['tenant_admin', 'platform_admin'];
-
 export function hasRole(actor: Actor, roles: readonly Role[]): boolean {
   return actor.roles.some((assignment) => roles.includes(assignment.role));
 }
