@@ -199,6 +199,14 @@ describe('facilities', () => {
     expect(byCommunity.json<{ items: Array<{ name: string }> }>().items.map((f) => f.name)).toEqual([
       '荷花书房',
     ]);
+    const all = await t.app.inject({ method: 'GET', url: '/api/places/facilities', headers: { cookie } });
+    // Community by community, each in the catalogue's order of types.
+    expect(all.json<{ items: Array<{ name: string }> }>().items.map((f) => f.name)).toEqual([
+      '测试老年食堂',
+      '莲花书房',
+      '荷花书房',
+      '嘉绿苑健身房',
+    ]);
     const paged = await t.app.inject({
       method: 'GET',
       url: '/api/places/facilities?page=2&pageSize=3',

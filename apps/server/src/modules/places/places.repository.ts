@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../platform/database/schema.js';
+import { FACILITY_TYPES } from '@jiedao/contracts';
 import { reusableQuery } from '../../platform/database/reusable-query.js';
 import type { NewFacility } from './places.tables.js';
 
@@ -180,6 +181,11 @@ function facilityQuery(db: Db, tenantId: string, filter: FacilityFilter) {
   return query;
 }
 
+const FACILITY_TYPE_ORDER = sql`case f.type ${sql.join(
+  FACILITY_TYPES.map((type, index) => sql`when ${sql.lit(type)} then ${sql.lit(index)}`),
+  sql` `,
+)} end`;
+
 const FACILITY_COLUMNS = [
   'f.id',
   'f.type',
@@ -209,7 +215,9 @@ export function listFacilities(
   return Promise.all([
     query
       .select(FACILITY_COLUMNS)
-      .orderBy('f.type')
+      // Staff read the table community by community, each in the catalogue's order of types.
+      .orderBy('c.code')
+      .orderBy(FACILITY_TYPE_ORDER)
       .orderBy('f.name')
       .orderBy('f.id')
       .limit(page.limit)
