@@ -18,7 +18,6 @@ import {
   createDatabase,
   dropDatabase,
   ensureServerBuilt,
-  envList,
   envNumber,
   fmt,
   fmtDuration,
@@ -26,7 +25,9 @@ import {
   median,
   minMax,
   nowMs,
-  postgresReachable,
+  reachableBackends,
+  requestedBackends,
+  type Backend,
   printTable,
   processMemory,
   runMain,
@@ -39,16 +40,11 @@ import {
 } from './lib.js';
 
 const POLL_MS = 25;
-const BACKENDS = ['pglite', 'postgres'] as const;
-type Backend = (typeof BACKENDS)[number];
 
 const rounds = Math.round(envNumber('BENCH_ROUNDS', 3, { min: 1 }));
 const readyTimeoutMs = envNumber('BENCH_READY_TIMEOUT', 300, { min: 1 }) * 1000;
 const includeBuild = process.env.BENCH_INCLUDE_BUILD === '1';
-const requestedBackends = envList('BENCH_BACKENDS', ['pglite']);
-for (const backend of requestedBackends)
-  if (!(BACKENDS as readonly string[]).includes(backend))
-    throw new Error(`BENCH_BACKENDS: unknown backend "${backend}" (use ${BACKENDS.join(',')})`);
+const requested = requestedBackends(['pglite']);
 
 interface Sample {
   readyMs: number;
@@ -126,14 +122,7 @@ async function main(): Promise<void> {
     log(`npm run build took ${fmtDuration(buildMs)}\n`);
   } else await ensureServerBuilt();
 
-  const backends: Backend[] = [];
-  for (const backend of requestedBackends as Backend[]) {
-    if (backend === 'postgres' && !(await postgresReachable())) {
-      log('warning: PostgreSQL is not reachable (BENCH_PG_ADMIN_URL); skipping the postgres backend');
-      continue;
-    }
-    backends.push(backend);
-  }
+  const backends = await reachableBackends(requested);
 
   log(
     `Cold-start benchmark: ${rounds} round(s); backends: ${backends.join(', ')}; polling every ${POLL_MS} ms; ${os.cpus().length} CPUs, node ${process.version}`,
@@ -319,5 +308,5 @@ async function main(): Promise<void> {
 }
 
 const estimateMinutes =
-  (rounds * (1 + 2 * requestedBackends.length) * readyTimeoutMs) / 60_000 / 2 + (includeBuild ? 15 : 0) + 5;
+  (rounds * (1 + 2 * requested.length) * readyTimeoutMs) / 60_000 / 2 + (includeBuild ? 15 : 0) + 5;
 runMain(main, { maxMinutes: envNumber('BENCH_MAX_MINUTES', Math.ceil(estimateMinutes), { min: 1 }) });

@@ -19,7 +19,6 @@ import {
   createDatabase,
   DEMO_DISPATCHER_PHONE,
   ensureServerBuilt,
-  envList,
   envNumber,
   fmt,
   fmtDuration,
@@ -29,7 +28,10 @@ import {
   median,
   minMax,
   nowMs,
-  postgresReachable,
+  reachableBackends,
+  requestedBackends,
+  BACKENDS,
+  type Backend,
   printTable,
   runLoad,
   runMain,
@@ -42,18 +44,13 @@ import {
 } from './lib.js';
 
 const TARGET_RATIO = 0.15;
-const BACKENDS = ['pglite', 'postgres'] as const;
-type Backend = (typeof BACKENDS)[number];
 
 const durationS = envNumber('BENCH_DURATION', 10, { min: 1 });
 const connections = envNumber('BENCH_CONNECTIONS', 10, { min: 1 });
 const rounds = Math.round(envNumber('BENCH_ROUNDS', 3, { min: 1 }));
 const warmupS = envNumber('BENCH_WARMUP', 2);
 const readyTimeoutMs = envNumber('BENCH_READY_TIMEOUT', 300, { min: 1 }) * 1000;
-const requestedBackends = envList('BENCH_BACKENDS', [...BACKENDS]);
-for (const backend of requestedBackends)
-  if (!(BACKENDS as readonly string[]).includes(backend))
-    throw new Error(`BENCH_BACKENDS: unknown backend "${backend}" (use ${BACKENDS.join(',')})`);
+const requested = requestedBackends(BACKENDS);
 
 interface Target {
   key: string;
@@ -112,14 +109,7 @@ async function startBackend(backend: Backend): Promise<{ server: ServerHandle; t
 
 async function main(): Promise<void> {
   await ensureServerBuilt();
-  const backends: Backend[] = [];
-  for (const backend of requestedBackends as Backend[]) {
-    if (backend === 'postgres' && !(await postgresReachable())) {
-      log('warning: PostgreSQL is not reachable (BENCH_PG_ADMIN_URL); skipping the postgres backend');
-      continue;
-    }
-    backends.push(backend);
-  }
+  const backends = await reachableBackends(requested);
 
   log(
     `HTTP benchmark: ${rounds} round(s) × ${durationS} s × ${connections} connections; backends: ${backends.join(', ') || 'none'}; ${os.cpus().length} CPUs, node ${process.version}`,
@@ -264,7 +254,7 @@ async function main(): Promise<void> {
 }
 
 const estimateMinutes =
-  (requestedBackends.length * readyTimeoutMs) / 60_000 +
-  (rounds * (1 + 2 * requestedBackends.length) * (durationS + 2) + 5 * warmupS) / 60 +
+  (requested.length * readyTimeoutMs) / 60_000 +
+  (rounds * (1 + 2 * requested.length) * (durationS + 2) + 5 * warmupS) / 60 +
   5;
 runMain(main, { maxMinutes: envNumber('BENCH_MAX_MINUTES', Math.ceil(estimateMinutes), { min: 1 }) });

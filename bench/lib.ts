@@ -634,6 +634,32 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** True when the maintenance database answers. */
+/** The database backends a benchmark can run Jiedao on. */
+export const BACKENDS = ['pglite', 'postgres'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/** BENCH_BACKENDS (comma-separated), checked against the known backends. */
+export function requestedBackends(defaults: readonly Backend[]): Backend[] {
+  const requested = envList('BENCH_BACKENDS', [...defaults]);
+  for (const backend of requested)
+    if (!(BACKENDS as readonly string[]).includes(backend))
+      throw new Error(`BENCH_BACKENDS: unknown backend "${backend}" (use ${BACKENDS.join(',')})`);
+  return requested as Backend[];
+}
+
+/** The requested backends that can run here: PostgreSQL only when it answers. */
+export async function reachableBackends(requested: readonly Backend[]): Promise<Backend[]> {
+  const backends: Backend[] = [];
+  for (const backend of requested) {
+    if (backend === 'postgres' && !(await postgresReachable())) {
+      log('warning: PostgreSQL is not reachable (BENCH_PG_ADMIN_URL); skipping the postgres backend');
+      continue;
+    }
+    backends.push(backend);
+  }
+  return backends;
+}
+
 export async function postgresReachable(): Promise<boolean> {
   try {
     await withAdmin((client) => client.query('SELECT 1'));

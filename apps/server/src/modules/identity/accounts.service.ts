@@ -11,6 +11,8 @@ import { AppError, invalidField } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { normalizePhone } from '../../platform/privacy/index.js';
 import { maskedPhone, PII_CONTEXT, toRoleAssignment } from './identity-mappers.js';
+import { placesRepository } from '../places/index.js';
+import { pageWindow } from '../../platform/http/paging.js';
 import * as repo from './identity.repository.js';
 import { describeWeakPassword, hashPassword } from './passwords.js';
 
@@ -50,7 +52,7 @@ export async function createAccountUnchecked(
         throw invalidField(`/roles/${index}/organisationId`, 'is not an organisation of this subdistrict');
       }
       if (role.communityId) {
-        if (!(await repo.findCommunityId(trx, tenantId, role.communityId)))
+        if (!(await placesRepository.isCommunityOfTenant(trx, tenantId, role.communityId)))
           throw invalidField(`/roles/${index}/communityId`, 'is not a community of this subdistrict');
       }
     }
@@ -122,13 +124,15 @@ async function listAccountsPage(
   return { items, total: count.count };
 }
 
-export async function listAccounts(ctx: AppContext, actor: Actor, query: { page: number; pageSize: number }) {
+export async function listAccounts(
+  ctx: AppContext,
+  actor: Actor,
+  query: { page?: number | undefined; pageSize?: number | undefined },
+) {
   assertRole(actor, ['tenant_admin', 'platform_admin']);
-  const { items, total } = await listAccountsPage(ctx, actor.tenantId, {
-    limit: query.pageSize,
-    offset: (query.page - 1) * query.pageSize,
-  });
-  return { items, total, page: query.page, pageSize: query.pageSize };
+  const { page, pageSize, limit, offset } = pageWindow(query);
+  const { items, total } = await listAccountsPage(ctx, actor.tenantId, { limit, offset });
+  return { items, total, page, pageSize };
 }
 
 type OrganisationRow = Awaited<ReturnType<typeof repo.listOrganisations>>[number];
@@ -157,7 +161,7 @@ export async function createOrganisationUnchecked(
   input: CreateOrganisationRequest,
 ): Promise<Organisation> {
   if (input.communityId) {
-    if (!(await repo.findCommunityId(ctx.db, tenantId, input.communityId)))
+    if (!(await placesRepository.isCommunityOfTenant(ctx.db, tenantId, input.communityId)))
       throw invalidField('/communityId', 'is not a community of this subdistrict');
   }
   const row = await repo.insertOrganisation(ctx.db, {

@@ -7,6 +7,7 @@ import { AppError, invalidField, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { normalizePhone } from '../../platform/privacy/index.js';
 import { toMe, toRoleAssignment } from './identity-mappers.js';
+import { placesRepository } from '../places/index.js';
 import * as repo from './identity.repository.js';
 import type { SessionCache } from './session-cache.js';
 import {
@@ -129,7 +130,7 @@ export async function logout(ctx: AppContext, cache: SessionCache, actor: Actor)
 export async function getMe(ctx: AppContext, actor: Actor): Promise<Me> {
   const [person, tenant, roles] = await Promise.all([
     repo.findPerson(ctx.db, actor.tenantId, actor.personId),
-    repo.findTenant(ctx.db, actor.tenantId),
+    placesRepository.findTenant(ctx.db, actor.tenantId),
     repo.listRoleAssignments(ctx.db, actor.tenantId, [actor.accountId]),
   ]);
   if (!person || !tenant) throw notFound('Account');
@@ -167,36 +168,34 @@ export async function changePassword(
 
 /** Resolves `tenantId.token` cookies into actors, through the short-lived session cache. */
 export function createSessionResolver(ctx: AppContext, cache: SessionCache): SessionResolver {
-  const parse = (cookieValue: string) => {
-    const dot = cookieValue.indexOf('.');
-    if (dot < 0) return undefined;
-    const tenantId = cookieValue.slice(0, dot);
-    const token = cookieValue.slice(dot + 1);
-    if (!UUID_PATTERN.test(tenantId) || token.length < 20) return undefined;
-    return { tenantId, tokenHash: hashToken(token) };
+  const lookUp = async (
+    tenantId: string,
+    tokenHash: string,
+    cacheKey: string,
+  ): Promise<Actor | undefined> => {
+    const session = await repo.findLiveSession(ctx.db, tenantId, tokenHash);
+    if (!session) return undefined;
+    const actor: Actor = {
+      tenantId,
+      accountId: session.accountId,
+      personId: session.personId,
+      sessionId: session.sessionId,
+      roles: session.roles.map(toRoleAssignment),
+    };
+    cache.set(cacheKey, actor, session.expiresAt);
+    return actor;
   };
   return {
-    peek(cookieValue: string): Actor | undefined {
-      const parsed = parse(cookieValue);
-      return parsed ? cache.get(`${parsed.tenantId}.${parsed.tokenHash}`) : undefined;
-    },
-    async resolve(cookieValue: string): Promise<Actor | undefined> {
-      const parsed = parse(cookieValue);
-      if (!parsed) return undefined;
-      const { tenantId, tokenHash } = parsed;
-      const cached = cache.get(`${tenantId}.${tokenHash}`);
-      if (cached) return cached;
-      const session = await repo.findLiveSession(ctx.db, tenantId, tokenHash);
-      if (!session) return undefined;
-      const actor: Actor = {
-        tenantId,
-        accountId: session.accountId,
-        personId: session.personId,
-        sessionId: session.sessionId,
-        roles: session.roles.map(toRoleAssignment),
-      };
-      cache.set(`${tenantId}.${tokenHash}`, actor, session.expiresAt);
-      return actor;
+    // Not async: a cached session is answered without a promise (this runs on every API request).
+    resolve(cookieValue: string) {
+      const dot = cookieValue.indexOf('.');
+      if (dot < 0) return undefined;
+      const tenantId = cookieValue.slice(0, dot);
+      const token = cookieValue.slice(dot + 1);
+      if (!UUID_PATTERN.test(tenantId) || token.length < 20) return undefined;
+      const tokenHash = hashToken(token);
+      const cacheKey = `${tenantId}.${tokenHash}`;
+      return cache.get(cacheKey) ?? lookUp(tenantId, tokenHash, cacheKey);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { containsPattern } from '../../platform/database/like.js';
 import type { Database } from '../../platform/database/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -243,7 +244,7 @@ export function listPeople(
   options: { q?: string | undefined; limit: number; offset: number },
 ) {
   let query = db.selectFrom('person').where('tenantId', '=', tenantId);
-  if (options.q) query = query.where('name', 'like', `%${escapeLike(options.q)}%`);
+  if (options.q) query = query.where('name', 'like', containsPattern(options.q));
   return Promise.all([
     query.selectAll().orderBy('name').orderBy('id').limit(options.limit).offset(options.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
@@ -418,29 +419,11 @@ export function listAccounts(
   ]);
 }
 
-export function findTenant(db: Db, tenantId: string) {
-  return db.selectFrom('tenant').selectAll().where('id', '=', tenantId).executeTakeFirst();
-}
-
-/** Escapes LIKE wildcards so a search for "100%" means the text, not a pattern. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
-
 export function findAccountIdByPhoneHash(db: Db, tenantId: string, phoneHash: string) {
   return db
     .selectFrom('account')
     .select('id')
     .where('tenantId', '=', tenantId)
     .where('phoneHash', '=', phoneHash)
-    .executeTakeFirst();
-}
-
-export function findCommunityId(db: Db, tenantId: string, communityId: string) {
-  return db
-    .selectFrom('community')
-    .select('id')
-    .where('tenantId', '=', tenantId)
-    .where('id', '=', communityId)
     .executeTakeFirst();
 }

@@ -184,12 +184,7 @@ export function registerIdentityRoutes(
       },
       onRequest: authenticated,
     },
-    (request) =>
-      people.listPeople(ctx, actorOf(request), {
-        q: request.query.q,
-        page: request.query.page ?? 1,
-        pageSize: request.query.pageSize ?? 20,
-      }),
+    (request) => people.listPeople(ctx, actorOf(request), request.query),
   );
 
   app.get(
@@ -233,12 +228,7 @@ export function registerIdentityRoutes(
       },
       onRequest: authenticated,
     },
-    (request) =>
-      people.listAccessAudit(ctx, actorOf(request), {
-        ...request.query,
-        page: request.query.page ?? 1,
-        pageSize: request.query.pageSize ?? 20,
-      }),
+    (request) => people.listAccessAudit(ctx, actorOf(request), request.query),
   );
 
   app.get(
@@ -284,11 +274,7 @@ export function registerIdentityRoutes(
       },
       onRequest: authenticated,
     },
-    (request) =>
-      accounts.listAccounts(ctx, actorOf(request), {
-        page: request.query.page ?? 1,
-        pageSize: request.query.pageSize ?? 20,
-      }),
+    (request) => accounts.listAccounts(ctx, actorOf(request), request.query),
   );
 
   app.post(

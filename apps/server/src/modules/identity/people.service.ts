@@ -4,6 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import { forbidden, invalidField, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { PII_CONTEXT, toPersonSummary } from './identity-mappers.js';
+import { pageWindow } from '../../platform/http/paging.js';
 import * as repo from './identity.repository.js';
 
 /** Staff who may look people up (masked). */
@@ -39,20 +40,12 @@ export const REVEAL_RULES: Record<'phone' | 'idNumber', readonly Role[]> = {
 export async function listPeople(
   ctx: AppContext,
   actor: Actor,
-  query: { q?: string | undefined; page: number; pageSize: number },
+  query: { q?: string | undefined; page?: number | undefined; pageSize?: number | undefined },
 ): Promise<{ items: PersonSummary[]; total: number; page: number; pageSize: number }> {
   assertRole(actor, PEOPLE_READERS);
-  const [rows, count] = await repo.listPeople(ctx.db, actor.tenantId, {
-    q: query.q,
-    limit: query.pageSize,
-    offset: (query.page - 1) * query.pageSize,
-  });
-  return {
-    items: rows.map((row) => toPersonSummary(ctx.cipher, row)),
-    total: count.count,
-    page: query.page,
-    pageSize: query.pageSize,
-  };
+  const { page, pageSize, limit, offset } = pageWindow(query);
+  const [rows, count] = await repo.listPeople(ctx.db, actor.tenantId, { q: query.q, limit, offset });
+  return { items: rows.map((row) => toPersonSummary(ctx.cipher, row)), total: count.count, page, pageSize };
 }
 
 /**
@@ -115,20 +108,17 @@ export async function listAccessAudit(
     to?: string | undefined;
     actorAccountId?: string | undefined;
     subjectPersonId?: string | undefined;
-    page: number;
-    pageSize: number;
+    page?: number | undefined;
+    pageSize?: number | undefined;
   },
 ): Promise<{ items: AccessAuditEntry[]; total: number; page: number; pageSize: number }> {
   assertRole(actor, ['tenant_admin', 'platform_admin']);
-  const [rows, count] = await repo.listAccessAudit(ctx.db, actor.tenantId, {
-    ...query,
-    limit: query.pageSize,
-    offset: (query.page - 1) * query.pageSize,
-  });
+  const { page, pageSize, limit, offset } = pageWindow(query);
+  const [rows, count] = await repo.listAccessAudit(ctx.db, actor.tenantId, { ...query, limit, offset });
   return {
     items: rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
     total: count.count,
-    page: query.page,
-    pageSize: query.pageSize,
+    page,
+    pageSize,
   };
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../platform/database/schema.js';
 import { FACILITY_TYPES } from '@jiedao/contracts';
+import { containsPattern } from '../../platform/database/like.js';
 import { reusableQuery } from '../../platform/database/reusable-query.js';
 import type { NewFacility } from './places.tables.js';
 
@@ -14,10 +15,6 @@ export function findTenantByCode(db: Db, code: string) {
   return db.selectFrom('tenant').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-export function listTenants(db: Db) {
-  return db.selectFrom('tenant').selectAll().orderBy('code').execute();
-}
-
 export function insertTenant(
   db: Db,
   tenant: { id: string; code: string; name: string; nameEn: string; boundary: string },
@@ -26,8 +23,8 @@ export function insertTenant(
 }
 
 /** Communities with their grid and facility counts, in code order. */
-export function listCommunitiesWithCounts(db: Db, tenantId: string, communityId?: string) {
-  let query = db
+export function listCommunitiesWithCounts(db: Db, tenantId: string) {
+  return db
     .selectFrom('community as c')
     .select([
       'c.id',
@@ -51,9 +48,9 @@ export function listCommunitiesWithCounts(db: Db, tenantId: string, communityId?
           .whereRef('f.communityId', '=', 'c.id')
           .as('facilityCount'),
     ])
-    .where('c.tenantId', '=', tenantId);
-  if (communityId) query = query.where('c.id', '=', communityId);
-  return query.orderBy('c.code').execute();
+    .where('c.tenantId', '=', tenantId)
+    .orderBy('c.code')
+    .execute();
 }
 
 /** One community with its counts and its grids, in one round trip (a hot read of the console). */
@@ -81,6 +78,17 @@ const communityDetailQuery = reusableQuery((db, tenantId: string, communityId: s
 
 export async function findCommunityDetail(db: Db, tenantId: string, communityId: string) {
   return (await communityDetailQuery(db, tenantId, communityId))[0];
+}
+
+/** Whether a community belongs to the tenant (for other modules checking references). */
+export async function isCommunityOfTenant(db: Db, tenantId: string, communityId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('community')
+    .select('id')
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', communityId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export function listCommunityCodes(db: Db, tenantId: string) {
@@ -169,7 +177,7 @@ function facilityQuery(db: Db, tenantId: string, filter: FacilityFilter) {
   if (filter.communityId) query = query.where('f.communityId', '=', filter.communityId);
   if (filter.gridId) query = query.where('f.gridId', '=', filter.gridId);
   if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    const pattern = containsPattern(filter.q);
     query = query.where((eb) =>
       eb.or([
         eb('f.name', 'ilike', pattern),
@@ -270,7 +278,7 @@ export function listBuildings(
   if (filter.communityId) query = query.where('b.communityId', '=', filter.communityId);
   if (filter.gridId) query = query.where('b.gridId', '=', filter.gridId);
   if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    const pattern = containsPattern(filter.q);
     query = query.where((eb) => eb.or([eb('b.name', 'ilike', pattern), eb('b.address', 'ilike', pattern)]));
   }
   return Promise.all([

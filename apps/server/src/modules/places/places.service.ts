@@ -14,7 +14,7 @@ import type {
 import { assertRole, type Actor } from '../../platform/auth/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import type { MultiPolygon, Polygon } from '../../platform/geo/geojson.js';
+import { pageWindow } from '../../platform/http/paging.js';
 import { newId } from '../../platform/ids.js';
 import type { GridLocator } from './grid-locator.js';
 import * as repo from './places.repository.js';
@@ -137,12 +137,8 @@ export async function listFacilities(
   actor: Actor,
   query: FacilityQuery,
 ): Promise<{ items: Facility[]; total: number; page: number; pageSize: number }> {
-  const page = query.page ?? 1;
-  const pageSize = query.pageSize ?? 20;
-  const [rows, count] = await repo.listFacilities(ctx.db, actor.tenantId, query, {
-    limit: pageSize,
-    offset: (page - 1) * pageSize,
-  });
+  const { page, pageSize, limit, offset } = pageWindow(query);
+  const [rows, count] = await repo.listFacilities(ctx.db, actor.tenantId, query, { limit, offset });
   return { items: rows.map(toFacility), total: count.count, page, pageSize };
 }
 
@@ -215,12 +211,8 @@ export async function listBuildings(
   actor: Actor,
   query: BuildingQuery,
 ): Promise<{ items: Building[]; total: number; page: number; pageSize: number }> {
-  const page = query.page ?? 1;
-  const pageSize = query.pageSize ?? 20;
-  const [rows, count] = await repo.listBuildings(ctx.db, actor.tenantId, query, {
-    limit: pageSize,
-    offset: (page - 1) * pageSize,
-  });
+  const { page, pageSize, limit, offset } = pageWindow(query);
+  const [rows, count] = await repo.listBuildings(ctx.db, actor.tenantId, query, { limit, offset });
   return {
     items: rows.map((row) => ({
       id: row.id,
@@ -237,5 +229,3 @@ export async function listBuildings(
     pageSize,
   };
 }
-
-export type AreaGeometry = Polygon | MultiPolygon;

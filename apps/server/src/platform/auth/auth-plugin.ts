@@ -1,14 +1,12 @@
-import type { Role } from '@jiedao/contracts';
 import type {
   FastifyInstance,
   FastifyReply,
   FastifyRequest,
   HookHandlerDoneFunction,
-  onRequestAsyncHookHandler,
   onRequestHookHandler,
 } from 'fastify';
 import { AppError, unauthenticated } from '../errors.js';
-import { assertRole, requireActor, type Actor } from './actor.js';
+import { requireActor, type Actor } from './actor.js';
 
 export const SESSION_COOKIE = 'jiedao_sid';
 
@@ -19,10 +17,11 @@ declare module 'fastify' {
 }
 
 export interface SessionResolver {
-  /** Returns the actor for a session cookie value, or undefined when it is unknown, expired or revoked. */
-  resolve(cookieValue: string): Promise<Actor | undefined>;
-  /** The actor if it is at hand without I/O (a cache hit), else undefined; lets the hook stay synchronous. */
-  peek?(cookieValue: string): Actor | undefined;
+  /**
+   * The actor for a session cookie value, or undefined when it is unknown, expired or revoked. A
+   * cached session comes back as a plain value (no promise), a looked-up one as a promise.
+   */
+  resolve(cookieValue: string): Actor | undefined | Promise<Actor | undefined>;
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -46,12 +45,12 @@ export function registerAuth(
     }
     const cookie = request.cookies[SESSION_COOKIE];
     if (!cookie) return done();
-    const cached = options.resolver.peek?.(cookie);
-    if (cached) {
-      request.actor = cached;
+    const resolved = options.resolver.resolve(cookie);
+    if (!(resolved instanceof Promise)) {
+      request.actor = resolved;
       return done();
     }
-    options.resolver.resolve(cookie).then(
+    resolved.then(
       (actor) => {
         request.actor = actor;
         done();
@@ -85,14 +84,7 @@ export const authenticated: onRequestHookHandler = (
   done(request.actor ? undefined : unauthenticated());
 };
 
-/** Route hook: 401 without a session, 403 without one of `roles`. */
-export function rolesAllowed(...roles: Role[]): onRequestAsyncHookHandler {
-  return async (request: FastifyRequest) => {
-    assertRole(requireActor(request.actor), roles);
-  };
-}
-
-/** The signed-in actor inside a handler guarded by `authenticated` or `rolesAllowed`. */
+/** The signed-in actor inside a handler guarded by `authenticated`. */
 export function actorOf(request: FastifyRequest): Actor {
   return requireActor(request.actor);
 }

@@ -39,20 +39,12 @@ export function createKysely(dialect: ConstructorParameters<typeof Kysely<Databa
 
 /** Opens a PGlite database: `dataDir` on disk (created if missing) or `memory://` when undefined. */
 export async function openPGlite(dataDir: string | undefined, loadDataDir?: Blob): Promise<PGlite> {
-  const options = {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  return PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(loadDataDir ? { loadDataDir } : {}),
     parsers: { [INT8_OID]: parseInt8, [DATE_OID]: parseDate },
-  };
-  if (!dataDir) return PGlite.create(options);
-  const isNew = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
-  fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(options);
-  if (!isNew) return pglite;
-  // initdb grows PGlite's WebAssembly memory to ~850 MB and WebAssembly memory never shrinks;
-  // reopening the freshly initialised directory gives that back (~400 MB less for the server's life).
-  await pglite.close();
-  return PGlite.create({ dataDir, parsers: options.parsers });
+  });
 }
 
 /** How many distinct statements one connection prepares before it falls back to unnamed ones. */

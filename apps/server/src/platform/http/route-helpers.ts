@@ -5,8 +5,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 /** Error responses every route may give, documented once. */
 export const PROBLEM_RESPONSES = { '4xx': Problem, '5xx': Problem } as const;
 
-export type TypedApp = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
-
 export function typed(app: FastifyInstance) {
   return app.withTypeProvider<TypeBoxTypeProvider>();
 }
