@@ -75,7 +75,12 @@ class PreparingClient extends pg.Client {
 }
 
 export function createPostgresPool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, types: pgTypes, Client: PreparingClient });
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, Client: PreparingClient });
+  // An idle client whose connection the server ends (a restart, a terminated backend) emits 'error' on
+  // the pool; unhandled, that event would crash the process. The pool has already dropped that client
+  // and the next query opens a new connection, so there is nothing else to do.
+  pool.on('error', () => {});
+  return pool;
 }
 
 /** Connects to PostgreSQL when `databaseUrl` is set, otherwise opens PGlite under `<dataDir>/pglite`. */
