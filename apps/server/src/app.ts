@@ -27,6 +27,7 @@ import {
   type RealNameVerificationProvider,
 } from './modules/identity/index.js';
 import { GridLocator, registerPlacesRoutes } from './modules/places/index.js';
+import { startGovernance, type GovernanceRuntime } from './modules/governance/index.js';
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -41,6 +42,7 @@ export interface BuiltApp {
   app: FastifyInstance;
   ctx: AppContext;
   locator: GridLocator;
+  governance: GovernanceRuntime;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,64}$/;
@@ -149,6 +151,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const locator = new GridLocator(database.db);
   registerIdentityRoutes(app, ctx, { verificationProvider, sessionCache });
   registerPlacesRoutes(app, ctx, locator);
+  const governance = startGovernance(app, ctx, locator);
 
   const webDir = config.webDir ?? defaultWebDir();
   const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));
@@ -165,5 +168,5 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     return sendRouteNotFound(request, reply);
   });
 
-  return { app, ctx, locator };
+  return { app, ctx, locator, governance };
 }

@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './identity.js';
 export * from './places.js';
 export * from './system.js';
+export * from './governance.js';

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** Runtime configuration, read once from the environment and CLI flags. */
@@ -29,6 +30,16 @@ export interface AppConfig {
   sessionCacheMs: number;
   /** Sign-in attempts allowed per client address per minute (on top of the per-account lockout). */
   loginRateLimitPerMinute: number;
+  /** MQTT broker the IoT intake subscribes to (`mqtt://127.0.0.1:1883`); unset: no MQTT intake. */
+  mqttUrl: string | undefined;
+  /** Names the persistent MQTT session(s); unique per running process. */
+  mqttClientId: string;
+  /** Parallel MQTT sessions on a shared subscription. */
+  mqttConnections: number;
+  /** How often the command center's sweeps run (reminders, 督办, offline devices); 0 turns them off. */
+  sweepIntervalMs: number;
+  /** A device silent this long goes offline. */
+  deviceOfflineAfterMs: number;
 }
 
 export type ConfigOverrides = Partial<AppConfig>;
@@ -66,6 +77,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     sessionTtlHours: 12,
     loginRateLimitPerMinute: numberFrom(env.JIEDAO_LOGIN_RATE_LIMIT, 30),
     sessionCacheMs: numberFrom(env.JIEDAO_SESSION_CACHE_MS, 5000),
+    mqttUrl: env.JIEDAO_MQTT_URL || undefined,
+    mqttClientId: env.JIEDAO_MQTT_CLIENT_ID ?? `jiedao-${os.hostname()}`,
+    mqttConnections: numberFrom(env.JIEDAO_MQTT_CONNECTIONS, 1),
+    sweepIntervalMs: numberFrom(env.JIEDAO_SWEEP_INTERVAL_MS, 30_000),
+    deviceOfflineAfterMs: numberFrom(env.JIEDAO_DEVICE_OFFLINE_AFTER_MS, 24 * 3600_000),
   };
   const merged = {
     ...base,

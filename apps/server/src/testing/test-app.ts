@@ -34,6 +34,9 @@ export async function createTestApp(
       dataKey: 'ab'.repeat(32),
       webDir: path.join(dataDir, 'no-web'),
       loginRateLimitPerMinute: 10_000,
+      // Sweeps and the MQTT intake run only where a test starts them.
+      sweepIntervalMs: 0,
+      mqttUrl: undefined,
       ...options.config,
     },
     {},

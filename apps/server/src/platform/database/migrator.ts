@@ -1,12 +1,16 @@
 import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kysely';
 import * as m20261129_0001 from './migrations/20261129_0001_foundation.js';
+import * as m20261129_0002 from './migrations/20261129_0002_platform.js';
+import * as m20261129_0003 from './migrations/20261129_0003_governance.js';
 
 /**
  * Every migration, in order. A static list (not a directory scan) so the build and the tests see the
  * same set. Migrations are frozen once landed: fix forward with a new file.
  */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261129_0001_foundation': m20261129_0001,
+  '20261129_0002_platform': m20261129_0002,
+  '20261129_0003_governance': m20261129_0003,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { GovernanceTables } from '../../modules/governance/governance.tables.js';
 import type { IdentityTables } from '../../modules/identity/identity.tables.js';
 import type { PlacesTables } from '../../modules/places/places.tables.js';
+import type { PlatformTables } from './platform.tables.js';
 
 /** Stored responses for requests made with an Idempotency-Key. */
 export interface IdempotencyKeyTable {
@@ -17,6 +19,6 @@ export interface IdempotencyKeyTable {
  * The whole database as Kysely sees it (camelCase through CamelCasePlugin). Each module owns its
  * `*.tables.ts`; this type only joins them so one Kysely instance can serve every module.
  */
-export interface Database extends IdentityTables, PlacesTables {
+export interface Database extends IdentityTables, PlacesTables, GovernanceTables, PlatformTables {
   idempotencyKey: IdempotencyKeyTable;
 }

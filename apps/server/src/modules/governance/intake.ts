@@ -1,0 +1,985 @@
+import {
+  categoryOf,
+  DEVICE_ALARM_CATEGORY,
+  DEVICE_TYPE_ZH,
+  type DeviceState,
+  type SourceMapping,
+} from '@jiedao/contracts/constants';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../../platform/database/schema.js';
+import { newId } from '../../platform/ids.js';
+import type { PiiCipher } from '../../platform/privacy/index.js';
+import type { GridLocator } from '../places/index.js';
+import { addTimeline, insertCases, type CreatedCase, type NewCase } from './case-records.js';
+import type { DeviceInfo, Directory, SourceInfo } from './directory.js';
+import { mapMessage, type NormalizedEvent } from './mappings.js';
+import type { SlaBook, SlaBooks } from './sla.js';
+
+/**
+ * The one intake path of the command center. Webhooks, MQTT, Open311, staff entry and the mobile
+ * page all submit here; a submission resolves only after its event is committed, so a caller
+ * acknowledges (HTTP 202, MQTT PUBACK) nothing that is not persisted.
+ *
+ * Submissions queue and are processed in batches (group commit): while one batch's transaction runs,
+ * the next accumulates. Each batch maps payloads to events, resolves devices and grids, correlates
+ * (one open incident per device and category; alarm storms; repeats), and writes everything with a
+ * handful of array statements in one transaction. Correlation state is kept in memory for speed and
+ * guarded by partial unique indexes; if another process changed an incident meanwhile, the batch is
+ * rolled back, the affected state reloaded, and the batch run again.
+ */
+export interface IntakeSubmission {
+  tenantId: string;
+  source: SourceInfo;
+  topic?: string;
+  /** The parsed payload; ignored when `rejectReason` is set. */
+  payload: unknown;
+  /** The message as received, kept (encrypted) for audit and dead-letter replay. */
+  rawText: string;
+  contentType?: string;
+  receivedAt: Date;
+  /** Already known to be unusable (malformed JSON, too large): goes straight to dead letters. */
+  rejectReason?: string;
+  /** A signed-in reporter (mobile page, staff entry). */
+  reporterPersonId?: string;
+  actor?: { accountId: string; name: string; role: string };
+}
+
+export type IntakeOutcome =
+  | {
+      status: 'accepted';
+      eventId: string;
+      incidentId: string | null;
+      caseId: string | null;
+      caseNumber: string | null;
+    }
+  | { status: 'duplicate'; eventId: string | null; incidentId: string | null }
+  | { status: 'dead_letter'; deadLetterId: string; reason: string }
+  | { status: 'unknown_device'; deviceCode: string }
+  | { status: 'heartbeat' };
+
+export interface RealtimePublisher {
+  publish(tenantId: string, topic: string, data: unknown): void;
+}
+
+export interface IntakeOptions {
+  maxBatch: number;
+  /** Alarms from this many distinct devices of one building (or grid) within the window are a storm. */
+  stormThreshold: number;
+  stormWindowMs: number;
+}
+
+export const DEFAULT_INTAKE_OPTIONS: IntakeOptions = {
+  maxBatch: 2000,
+  stormThreshold: 5,
+  stormWindowMs: 60_000,
+};
+
+/** Sources whose reports wait for a dispatcher to accept them (and check for duplicates). */
+const NEEDS_ACCEPTANCE: ReadonlySet<SourceMapping> = new Set(['resident_report', 'open311']);
+
+interface Pending {
+  submission: IntakeSubmission;
+  resolve: (outcome: IntakeOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+interface OpenIncident {
+  id: string;
+  caseId: string | null;
+}
+
+interface WorkItem {
+  index: number;
+  submission: IntakeSubmission;
+  event: NormalizedEvent;
+  eventId: string;
+  device?: DeviceInfo;
+  gridId: string | null;
+  communityId: string | null;
+  buildingId: string | null;
+  lng: number | null;
+  lat: number | null;
+  /** Correlation key of the incident the event joins; reports have none (each is its own). */
+  incidentKey?: string;
+  stormKey?: string;
+  incidentId: string | null;
+}
+
+interface DraftIncident {
+  key: string;
+  id: string;
+  tenantId: string;
+  storm: boolean;
+  item: WorkItem;
+  deviceIds: Set<string>;
+  /** Open incidents (from the database) this storm absorbs. */
+  absorbs: OpenIncident[];
+  eventCount: number;
+  first: Date;
+  last: Date;
+}
+
+class RetryBatch extends Error {
+  constructor(readonly keys: string[]) {
+    super('incident state changed under the batch');
+  }
+}
+
+const MAX_DEAD_LETTER_BYTES = 64 * 1024;
+
+export class IntakePipeline {
+  readonly #queue: Pending[] = [];
+  #running: Promise<void> | undefined;
+  #stopped = false;
+  /** `${tenantId}|${deviceId}|${category}` → the open incident of that device and category. */
+  readonly #openByDevice = new Map<string, OpenIncident>();
+  /** `${tenantId}|storm|${scope}|${category}` → the open storm incident. */
+  readonly #openStorms = new Map<string, OpenIncident>();
+  readonly #loadedTenants = new Map<string, Promise<void>>();
+  /** Storm detection: per scope and category, the last alarm time of each device. */
+  readonly #windows = new Map<string, Map<string, number>>();
+  readonly options: IntakeOptions;
+  /** Counters for /metrics and the console. */
+  readonly stats = {
+    accepted: 0,
+    duplicates: 0,
+    deadLetters: 0,
+    unknownDevices: 0,
+    heartbeats: 0,
+    batches: 0,
+    retries: 0,
+  };
+
+  constructor(
+    private readonly deps: {
+      db: Kysely<Database>;
+      directory: Directory;
+      locator: GridLocator;
+      books: SlaBooks;
+      cipher: PiiCipher;
+      log: FastifyBaseLogger;
+      realtime?: RealtimePublisher;
+    },
+    options: Partial<IntakeOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_INTAKE_OPTIONS, ...options };
+  }
+
+  /** Queues messages; each promise resolves once its message is committed (or dead-lettered). */
+  submit(submissions: IntakeSubmission[]): Promise<IntakeOutcome[]> {
+    if (this.#stopped) return Promise.reject(new Error('intake is stopped'));
+    const promises = submissions.map(
+      (submission) =>
+        new Promise<IntakeOutcome>((resolve, reject) => this.#queue.push({ submission, resolve, reject })),
+    );
+    this.#kick();
+    return Promise.all(promises);
+  }
+
+  submitOne(submission: IntakeSubmission): Promise<IntakeOutcome> {
+    return this.submit([submission]).then((outcomes) => outcomes[0]!);
+  }
+
+  /** Finishes what is queued, then refuses new work. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    while (this.#running) await this.#running;
+  }
+
+  /** Forgets correlation state of a tenant (after incidents were resolved or merged elsewhere). */
+  forgetTenant(tenantId: string): void {
+    this.#loadedTenants.delete(tenantId);
+    for (const map of [this.#openByDevice, this.#openStorms])
+      for (const key of map.keys()) if (key.startsWith(`${tenantId}|`)) map.delete(key);
+  }
+
+  /** An incident was resolved or merged by a case move: stop attaching new events to it. */
+  forgetIncident(incidentId: string): void {
+    for (const map of [this.#openByDevice, this.#openStorms])
+      for (const [key, open] of map) if (open.id === incidentId) map.delete(key);
+  }
+
+  #kick(): void {
+    if (this.#running) return;
+    this.#running = (async () => {
+      try {
+        while (this.#queue.length > 0) {
+          const batch = this.#queue.splice(0, this.options.maxBatch);
+          try {
+            const outcomes = await this.#processWithRetry(batch.map((pending) => pending.submission));
+            batch.forEach((pending, index) => pending.resolve(outcomes[index]!));
+          } catch (error) {
+            this.deps.log.error({ err: error, size: batch.length }, 'intake batch failed');
+            for (const pending of batch) pending.reject(error);
+          }
+        }
+      } finally {
+        this.#running = undefined;
+      }
+    })();
+  }
+
+  async #processWithRetry(batch: IntakeSubmission[]): Promise<IntakeOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#process(batch);
+      } catch (error) {
+        if (!(error instanceof RetryBatch) || attempt >= 3) throw error;
+        this.stats.retries++;
+        for (const tenantId of new Set(batch.map((submission) => submission.tenantId)))
+          this.forgetTenant(tenantId);
+      }
+    }
+  }
+
+  async #ensureLoaded(tenantId: string): Promise<void> {
+    let loading = this.#loadedTenants.get(tenantId);
+    if (!loading) {
+      loading = (async () => {
+        const open = await this.deps.db
+          .selectFrom('incident')
+          .select(['id', 'deviceId', 'buildingId', 'gridId', 'category', 'storm', 'caseId'])
+          .where('tenantId', '=', tenantId)
+          .where('status', '=', 'open')
+          .where((eb) => eb.or([eb('deviceId', 'is not', null), eb('storm', '=', true)]))
+          .execute();
+        for (const incident of open) {
+          const value = { id: incident.id, caseId: incident.caseId };
+          if (incident.storm)
+            this.#openStorms.set(
+              `${tenantId}|storm|${incident.buildingId ?? incident.gridId}|${incident.category}`,
+              value,
+            );
+          else this.#openByDevice.set(`${tenantId}|${incident.deviceId}|${incident.category}`, value);
+        }
+      })();
+      this.#loadedTenants.set(tenantId, loading);
+      loading.catch(() => this.#loadedTenants.delete(tenantId));
+    }
+    return loading;
+  }
+
+  async #process(batch: IntakeSubmission[]): Promise<IntakeOutcome[]> {
+    const { directory, locator } = this.deps;
+    const outcomes: Array<IntakeOutcome | undefined> = Array.from({ length: batch.length }, () => undefined);
+    const deadLetters: Array<{ index: number; id: string; submission: IntakeSubmission; reason: string }> =
+      [];
+    const unknown = new Map<
+      string,
+      {
+        tenantId: string;
+        sourceId: string;
+        code: string;
+        count: number;
+        first: Date;
+        last: Date;
+        payload: string;
+      }
+    >();
+    const heartbeats = new Map<string, { tenantId: string; device: DeviceInfo; at: Date }>();
+    const items: WorkItem[] = [];
+    const seenMessages = new Set<string>();
+
+    const books = new Map<string, SlaBook>();
+    for (const tenantId of new Set(batch.map((submission) => submission.tenantId))) {
+      await this.#ensureLoaded(tenantId);
+      books.set(tenantId, await this.deps.books.get(tenantId));
+    }
+
+    // 1. Map, resolve devices and places (no writes yet).
+    for (const [index, submission] of batch.entries()) {
+      const deadLetter = (reason: string) => {
+        const id = newId();
+        deadLetters.push({ index, id, submission, reason });
+        outcomes[index] = { status: 'dead_letter', deadLetterId: id, reason };
+      };
+      if (submission.rejectReason) {
+        deadLetter(submission.rejectReason);
+        continue;
+      }
+      const mapped = mapMessage(submission.source.mapping, {
+        topic: submission.topic,
+        payload: submission.payload,
+        receivedAt: submission.receivedAt,
+      });
+      if (!mapped.ok) {
+        deadLetter(mapped.reason);
+        continue;
+      }
+      const event = mapped.event;
+      const messageKey = `${submission.tenantId}|${submission.source.id}|${event.sourceMessageId}`;
+      let device: DeviceInfo | undefined;
+      if (event.deviceCode) {
+        device = await directory.device(submission.tenantId, event.deviceCode);
+        if (!device) {
+          const key = `${submission.tenantId}|${submission.source.id}|${event.deviceCode}`;
+          const entry = unknown.get(key);
+          if (entry) {
+            entry.count++;
+            entry.last = submission.receivedAt;
+            entry.payload = submission.rawText.slice(0, 2000);
+          } else
+            unknown.set(key, {
+              tenantId: submission.tenantId,
+              sourceId: submission.source.id,
+              code: event.deviceCode,
+              count: 1,
+              first: submission.receivedAt,
+              last: submission.receivedAt,
+              payload: submission.rawText.slice(0, 2000),
+            });
+          outcomes[index] = { status: 'unknown_device', deviceCode: event.deviceCode };
+          continue;
+        }
+        if (event.deviceMessage === 'heartbeat') {
+          heartbeats.set(`${submission.tenantId}|${device.id}`, {
+            tenantId: submission.tenantId,
+            device,
+            at: event.occurredAt,
+          });
+          outcomes[index] = { status: 'heartbeat' };
+          continue;
+        }
+      }
+      if (seenMessages.has(messageKey)) {
+        outcomes[index] = { status: 'duplicate', eventId: null, incidentId: null };
+        continue;
+      }
+      seenMessages.add(messageKey);
+      const item: WorkItem = {
+        index,
+        submission,
+        event,
+        eventId: newId(),
+        device,
+        gridId: null,
+        communityId: null,
+        buildingId: null,
+        lng: event.location?.lng ?? null,
+        lat: event.location?.lat ?? null,
+        incidentId: null,
+      };
+      if (device) {
+        if (event.deviceMessage === 'alarm' && device.type !== 'camera')
+          event.category = DEVICE_ALARM_CATEGORY[device.type];
+        const definition = categoryOf(event.category)!;
+        if (event.kind === 'alarm') event.severity = definition.severity;
+        event.title =
+          event.kind === 'alarm'
+            ? `${device.name} ${definition.zh}`
+            : `${device.name} ${DEVICE_TYPE_ZH[device.type]}${KIND_ZH[event.kind] ?? ''}`;
+        item.lng = device.lng;
+        item.lat = device.lat;
+        item.gridId = device.gridId;
+        item.communityId = device.communityId;
+        item.buildingId = device.buildingId;
+        event.address ??= device.address ?? undefined;
+      } else {
+        if (item.lng === null && event.address) {
+          const building = await directory.buildingForAddress(submission.tenantId, event.address);
+          if (building) {
+            item.lng = building.lng;
+            item.lat = building.lat;
+            item.buildingId = building.id;
+          }
+        }
+        if (item.lng !== null && item.lat !== null) {
+          const grid = await locator.locate(submission.tenantId, item.lng, item.lat);
+          if (grid) {
+            item.gridId = grid.id;
+            item.communityId = grid.communityId;
+          }
+        }
+      }
+      items.push(item);
+    }
+
+    // 2. Write, in one transaction.
+    const result = await this.deps.db.transaction().execute(async (trx) => {
+      const write = await this.write(trx, items, heartbeats, unknown, deadLetters, books);
+      return write;
+    });
+
+    // 3. Commit the in-memory correlation state, answer, and tell the consoles.
+    for (const [key, open] of result.opened)
+      (key.includes('|storm|') ? this.#openStorms : this.#openByDevice).set(key, open);
+    for (const key of result.closedKeys) {
+      this.#openByDevice.delete(key);
+      this.#openStorms.delete(key);
+    }
+    for (const [deviceKey, state] of result.deviceStates) {
+      const [tenantId, code] = deviceKey.split('|') as [string, string];
+      const device = await directory.device(tenantId, code);
+      if (device) {
+        device.state = state.state;
+        device.batteryLow = state.batteryLow;
+      }
+    }
+    for (const item of items) {
+      const inserted = result.inserted.has(item.eventId);
+      if (inserted) {
+        const created = result.casesByIncident.get(item.incidentId ?? '');
+        outcomes[item.index] = {
+          status: 'accepted',
+          eventId: item.eventId,
+          incidentId: item.incidentId,
+          caseId: created?.id ?? null,
+          caseNumber: created?.number ?? null,
+        };
+        this.stats.accepted++;
+      } else {
+        const existing = result.duplicates.get(
+          `${item.submission.tenantId}|${item.submission.source.id}|${item.event.sourceMessageId}`,
+        );
+        outcomes[item.index] = {
+          status: 'duplicate',
+          eventId: existing?.id ?? null,
+          incidentId: existing?.incidentId ?? null,
+        };
+        this.stats.duplicates++;
+      }
+    }
+    this.stats.batches++;
+    this.stats.deadLetters += deadLetters.length;
+    this.stats.heartbeats += heartbeats.size;
+    for (const entry of unknown.values()) this.stats.unknownDevices += entry.count;
+    this.#publish(result);
+    return outcomes.map((outcome) => outcome ?? { status: 'duplicate', eventId: null, incidentId: null });
+  }
+
+  private async write(
+    trx: Transaction<Database>,
+    items: WorkItem[],
+    heartbeats: Map<string, { tenantId: string; device: DeviceInfo; at: Date }>,
+    unknown: Map<
+      string,
+      {
+        tenantId: string;
+        sourceId: string;
+        code: string;
+        count: number;
+        first: Date;
+        last: Date;
+        payload: string;
+      }
+    >,
+    deadLetters: Array<{ index: number; id: string; submission: IntakeSubmission; reason: string }>,
+    books: Map<string, SlaBook>,
+  ) {
+    const { cipher } = this.deps;
+    const opened = new Map<string, OpenIncident>();
+    const closedKeys: string[] = [];
+    const deviceStates = new Map<
+      string,
+      { tenantId: string; deviceId: string; state: DeviceState; batteryLow: boolean; at: Date }
+    >();
+    const drafts = new Map<string, DraftIncident>();
+    const reportIncidents: DraftIncident[] = [];
+    const now = Date.now();
+
+    // Correlate: decide each event's incident (drafts for new ones).
+    for (const item of items) {
+      const { event, device, submission } = item;
+      const tenantId = submission.tenantId;
+      if (device) {
+        const previous = deviceStates.get(`${tenantId}|${device.code}`);
+        const state: DeviceState =
+          event.kind === 'offline'
+            ? 'offline'
+            : event.deviceMessage === 'alarm'
+              ? 'alarm'
+              : event.deviceMessage === 'recovered'
+                ? 'online'
+                : event.deviceMessage === 'fault'
+                  ? 'fault'
+                  : (previous?.state ?? device.state);
+        const batteryLow =
+          event.deviceMessage === 'low_battery'
+            ? true
+            : event.deviceMessage === 'recovered'
+              ? false
+              : (previous?.batteryLow ?? device.batteryLow);
+        deviceStates.set(`${tenantId}|${device.code}`, {
+          tenantId,
+          deviceId: device.id,
+          state,
+          batteryLow,
+          at: event.occurredAt,
+        });
+        if (event.deviceMessage === 'recovered') continue; // resolves below, joins no incident
+        const deviceKey = `${tenantId}|${device.id}|${event.category}`;
+        let stormKey: string | undefined;
+        const scope = device.buildingId ?? device.gridId;
+        if (event.kind === 'alarm' && scope) {
+          const windowKey = `${tenantId}|${scope}|${event.category}`;
+          const window = this.#windows.get(windowKey) ?? new Map<string, number>();
+          this.#windows.set(windowKey, window);
+          window.set(device.id, submission.receivedAt.getTime());
+          for (const [deviceId, at] of window)
+            if (now - at > this.options.stormWindowMs) window.delete(deviceId);
+          const key = `${tenantId}|storm|${scope}|${event.category}`;
+          if (this.#openStorms.has(key) || drafts.has(key) || window.size >= this.options.stormThreshold)
+            stormKey = key;
+        }
+        if (stormKey) {
+          const open = this.#openStorms.get(stormKey);
+          if (open) item.incidentId = open.id;
+          else {
+            let draft = drafts.get(stormKey);
+            if (!draft) {
+              draft = this.#draft(stormKey, tenantId, true, item);
+              drafts.set(stormKey, draft);
+              // Absorb the open per-device incidents of the devices alarming in this window.
+              const window = this.#windows.get(`${tenantId}|${scope}|${event.category}`)!;
+              for (const deviceId of window.keys()) {
+                const perDevice = `${tenantId}|${deviceId}|${event.category}`;
+                const openOne = this.#openByDevice.get(perDevice);
+                if (openOne) {
+                  draft.absorbs.push(openOne);
+                  closedKeys.push(perDevice);
+                }
+                const pendingDraft = drafts.get(perDevice);
+                if (pendingDraft) {
+                  drafts.delete(perDevice);
+                  for (const other of items)
+                    if (other.incidentKey === perDevice) {
+                      other.incidentKey = stormKey;
+                      other.incidentId = draft.id;
+                    }
+                }
+              }
+            }
+            item.incidentId = draft.id;
+          }
+          item.incidentKey = stormKey;
+          continue;
+        }
+        const open = this.#openByDevice.get(deviceKey);
+        if (open && !closedKeys.includes(deviceKey)) item.incidentId = open.id;
+        else {
+          let draft = drafts.get(deviceKey);
+          if (!draft) {
+            draft = this.#draft(deviceKey, tenantId, false, item);
+            drafts.set(deviceKey, draft);
+          }
+          item.incidentId = draft.id;
+        }
+        item.incidentKey = deviceKey;
+      } else {
+        const draft = this.#draft(`report|${item.eventId}`, tenantId, false, item);
+        reportIncidents.push(draft);
+        item.incidentId = draft.id;
+      }
+    }
+
+    // Events, deduplicated against what is already stored.
+    const inserted = new Set<string>();
+    const duplicates = new Map<string, { id: string; incidentId: string | null }>();
+    if (items.length > 0) {
+      const rows = await sql<{ id: string }>`
+        insert into gov_event (tenant_id, id, source_id, source_message_id, kind, category, severity, title,
+          description, lng, lat, address, grid_id, community_id, building_id, device_id, incident_id, payload,
+          raw_enc, personal_enc, occurred_at, received_at)
+        select * from unnest(${col(items, (i) => i.submission.tenantId)}::uuid[], ${col(items, (i) => i.eventId)}::uuid[],
+          ${col(items, (i) => i.submission.source.id)}::uuid[], ${col(items, (i) => i.event.sourceMessageId)}::text[],
+          ${col(items, (i) => i.event.kind)}::text[], ${col(items, (i) => i.event.category)}::text[],
+          ${col(items, (i) => i.event.severity)}::text[], ${col(items, (i) => i.event.title)}::text[],
+          ${col(items, (i) => i.event.description ?? null)}::text[], ${col(items, (i) => i.lng)}::float8[],
+          ${col(items, (i) => i.lat)}::float8[], ${col(items, (i) => i.event.address ?? null)}::text[],
+          ${col(items, (i) => i.gridId)}::uuid[], ${col(items, (i) => i.communityId)}::uuid[],
+          ${col(items, (i) => i.buildingId)}::uuid[], ${col(items, (i) => i.device?.id ?? null)}::uuid[],
+          ${col(items, (i) => i.incidentId)}::uuid[],
+          ${col(items, (i) => JSON.stringify({ details: i.event.details ?? {}, photos: i.event.photos ?? [] }))}::jsonb[],
+          ${col(items, (i) => cipher.encrypt(i.submission.rawText, 'gov_event.raw'))}::text[],
+          ${col(items, (i) => (i.event.personal ? cipher.encrypt(JSON.stringify(i.event.personal), 'gov_event.personal') : null))}::text[],
+          ${col(items, (i) => i.event.occurredAt)}::timestamptz[], ${col(items, (i) => i.submission.receivedAt)}::timestamptz[])
+        on conflict (tenant_id, source_id, source_message_id) do nothing
+        returning id`.execute(trx);
+      for (const row of rows.rows) inserted.add(row.id);
+      if (inserted.size < items.length) {
+        const missing = items.filter((item) => !inserted.has(item.eventId));
+        // Result columns come back camel-cased (CamelCasePlugin), raw SQL included.
+        const found = await sql<{
+          tenantId: string;
+          sourceId: string;
+          sourceMessageId: string;
+          id: string;
+          incidentId: string | null;
+        }>`
+          select e.tenant_id, e.source_id, e.source_message_id, e.id, e.incident_id
+          from gov_event e join unnest(${col(missing, (i) => i.submission.tenantId)}::uuid[],
+            ${col(missing, (i) => i.submission.source.id)}::uuid[], ${col(missing, (i) => i.event.sourceMessageId)}::text[])
+            as m(tenant_id, source_id, source_message_id)
+          on e.tenant_id = m.tenant_id and e.source_id = m.source_id and e.source_message_id = m.source_message_id`.execute(
+          trx,
+        );
+        for (const row of found.rows)
+          duplicates.set(`${row.tenantId}|${row.sourceId}|${row.sourceMessageId}`, {
+            id: row.id,
+            incidentId: row.incidentId,
+          });
+      }
+    }
+    const fresh = items.filter((item) => inserted.has(item.eventId));
+
+    // Incidents: count what was really inserted; drop drafts none of whose events were.
+    const counts = new Map<string, { n: number; last: Date; devices: Set<string> }>();
+    for (const item of fresh) {
+      if (!item.incidentId) continue;
+      const entry = counts.get(item.incidentId) ?? {
+        n: 0,
+        last: item.event.occurredAt,
+        devices: new Set<string>(),
+      };
+      entry.n++;
+      if (item.event.occurredAt > entry.last) entry.last = item.event.occurredAt;
+      if (item.device) entry.devices.add(item.device.id);
+      counts.set(item.incidentId, entry);
+    }
+    const newDrafts = [...drafts.values(), ...reportIncidents].filter((draft) => counts.has(draft.id));
+    if (newDrafts.length > 0) {
+      const rows = await sql<{ id: string }>`
+        insert into incident (tenant_id, id, category, kind, severity, status, title, device_id, building_id, grid_id,
+          community_id, lng, lat, storm, event_count, device_count, first_seen_at, last_seen_at)
+        select t, i, c, k, s, 'open', ti, d, b, g, co, x, y, st, n, dc, f, l from unnest(
+          ${col(newDrafts, (d) => d.tenantId)}::uuid[], ${col(newDrafts, (d) => d.id)}::uuid[],
+          ${col(newDrafts, (d) => d.item.event.category)}::text[], ${col(newDrafts, (d) => d.item.event.kind)}::text[],
+          ${col(newDrafts, (d) => d.item.event.severity)}::text[],
+          ${col(newDrafts, (d) => (d.storm ? `${stormTitle(d)}` : d.item.event.title))}::text[],
+          ${col(newDrafts, (d) => (d.storm ? null : (d.item.device?.id ?? null)))}::uuid[],
+          ${col(newDrafts, (d) => d.item.buildingId)}::uuid[], ${col(newDrafts, (d) => d.item.gridId)}::uuid[],
+          ${col(newDrafts, (d) => d.item.communityId)}::uuid[], ${col(newDrafts, (d) => d.item.lng)}::float8[],
+          ${col(newDrafts, (d) => d.item.lat)}::float8[], ${col(newDrafts, (d) => d.storm)}::boolean[],
+          ${col(newDrafts, (d) => counts.get(d.id)!.n)}::int[],
+          ${col(newDrafts, (d) => Math.max(counts.get(d.id)!.devices.size, d.item.device ? 1 : 0))}::int[],
+          ${col(newDrafts, (d) => d.item.event.occurredAt)}::timestamptz[],
+          ${col(newDrafts, (d) => counts.get(d.id)!.last)}::timestamptz[]) as v(t, i, c, k, s, ti, d, b, g, co, x, y, st, n, dc, f, l)
+        on conflict do nothing
+        returning id`.execute(trx);
+      if (rows.rows.length < newDrafts.length) {
+        const done = new Set(rows.rows.map((row) => row.id));
+        throw new RetryBatch(newDrafts.filter((draft) => !done.has(draft.id)).map((draft) => draft.key));
+      }
+      for (const draft of newDrafts)
+        if (!draft.key.startsWith('report|')) opened.set(draft.key, { id: draft.id, caseId: null });
+    }
+    const draftIds = new Set(newDrafts.map((draft) => draft.id));
+    const tenantOf = new Map<string, string>();
+    for (const item of fresh) if (item.incidentId) tenantOf.set(item.incidentId, item.submission.tenantId);
+    const updates = [...counts.entries()].filter(([id]) => !draftIds.has(id));
+    if (updates.length > 0) {
+      const rows = await sql<{ id: string }>`
+        update incident i set event_count = i.event_count + v.n, last_seen_at = greatest(i.last_seen_at, v.l),
+          device_count = case when i.storm then (select count(distinct e.device_id)::int from gov_event e
+            where e.tenant_id = i.tenant_id and e.incident_id = i.id) else i.device_count end
+        from unnest(${col(updates, ([id]) => tenantOf.get(id)!)}::uuid[], ${col(updates, ([id]) => id)}::uuid[],
+          ${col(updates, ([, c]) => c.n)}::int[], ${col(updates, ([, c]) => c.last)}::timestamptz[]) as v(t, id, n, l)
+        where i.tenant_id = v.t and i.id = v.id and i.status = 'open'
+        returning i.id`.execute(trx);
+      if (rows.rows.length < updates.length) {
+        const done = new Set(rows.rows.map((row) => row.id));
+        const stale = updates.filter(([id]) => !done.has(id)).map(([id]) => id);
+        throw new RetryBatch(stale);
+      }
+    }
+
+    // Storms absorb the open per-device incidents of their window, with their events and cases.
+    const absorbedCases: Array<{ tenantId: string; caseId: string; stormId: string }> = [];
+    for (const draft of newDrafts.filter((candidate) => candidate.storm && candidate.absorbs.length > 0)) {
+      const ids = draft.absorbs.map((open) => open.id);
+      await trx
+        .updateTable('incident')
+        .set({ status: 'merged', mergedInto: draft.id, resolvedAt: new Date() })
+        .where('tenantId', '=', draft.tenantId)
+        .where('id', 'in', ids)
+        .execute();
+      const moved = await trx
+        .updateTable('govEvent')
+        .set({ incidentId: draft.id })
+        .where('tenantId', '=', draft.tenantId)
+        .where('incidentId', 'in', ids)
+        .executeTakeFirst();
+      await sql`update incident set event_count = event_count + ${Number(moved.numUpdatedRows)},
+        device_count = (select count(distinct device_id)::int from gov_event where tenant_id = ${draft.tenantId} and incident_id = ${draft.id})
+        where tenant_id = ${draft.tenantId} and id = ${draft.id}`.execute(trx);
+      for (const open of draft.absorbs)
+        if (open.caseId)
+          absorbedCases.push({ tenantId: draft.tenantId, caseId: open.caseId, stormId: draft.id });
+    }
+
+    // Cases: reports always; device incidents of categories that open one by themselves.
+    const caseInputs: NewCase[] = [];
+    for (const draft of newDrafts) {
+      const { event, submission } = draft.item;
+      const definition = categoryOf(event.category)!;
+      const isReport = event.kind === 'report';
+      if (!isReport && !(event.kind === 'alarm' && definition.autoCase)) continue;
+      caseInputs.push({
+        tenantId: draft.tenantId,
+        title: draft.storm ? stormTitle(draft) : event.title,
+        description: event.description ?? null,
+        category: event.category,
+        severity: draft.storm && event.severity !== 'critical' ? 'high' : event.severity,
+        stage:
+          isReport && NEEDS_ACCEPTANCE.has(submission.source.mapping) && !submission.actor
+            ? 'intake'
+            : 'triage',
+        sourceId: submission.source.id,
+        incidentId: draft.id,
+        gridId: draft.item.gridId,
+        communityId: draft.item.communityId,
+        buildingId: draft.item.buildingId,
+        lng: draft.item.lng,
+        lat: draft.item.lat,
+        address: event.address ?? null,
+        reporterPersonId: submission.reporterPersonId ?? event.reporter?.personId ?? null,
+        reporterName: event.reporter?.name ?? null,
+        reporterPhoneEnc: event.reporter?.phone
+          ? cipher.encrypt(event.reporter.phone, 'gov_case.reporter_phone')
+          : null,
+        photos: event.photos,
+        createdAt: submission.receivedAt,
+        actor: submission.actor,
+        note: `${submission.source.name}${draft.storm ? ' · 告警风暴' : ''}`,
+      });
+    }
+    const createdCases = await insertCases(trx, caseInputs, (tenantId) => books.get(tenantId)!);
+    const casesByIncident = new Map<string, CreatedCase>();
+    for (const created of createdCases)
+      if (created.incidentId) casesByIncident.set(created.incidentId, created);
+    if (createdCases.length > 0) {
+      await sql`update incident i set case_id = v.c from unnest(${col(createdCases, (c) => c.tenantId)}::uuid[],
+          ${col(createdCases, (c) => c.incidentId)}::uuid[], ${col(createdCases, (c) => c.id)}::uuid[]) as v(t, i, c)
+        where i.tenant_id = v.t and i.id = v.i`.execute(trx);
+      for (const created of createdCases)
+        for (const open of opened.values()) if (open.id === created.incidentId) open.caseId = created.id;
+    }
+    if (absorbedCases.length > 0) {
+      const at = new Date();
+      for (const absorbed of absorbedCases) {
+        const stormCase = casesByIncident.get(absorbed.stormId);
+        const updated = await trx
+          .updateTable('govCase')
+          .set({
+            stage: 'duplicate',
+            duplicateOf: stormCase?.id ?? null,
+            updatedAt: at,
+            version: sql`version + 1`,
+          })
+          .where('tenantId', '=', absorbed.tenantId)
+          .where('id', '=', absorbed.caseId)
+          .where('stage', 'in', ['intake', 'triage'])
+          .returning(['id'])
+          .execute();
+        await addTimeline(trx, [
+          {
+            tenantId: absorbed.tenantId,
+            caseId: absorbed.caseId,
+            at,
+            action: updated.length > 0 ? 'merged_into_storm' : 'storm_detected',
+            toStage: updated.length > 0 ? 'duplicate' : null,
+            note: stormCase ? `并入告警风暴案件 ${stormCase.number}` : '告警风暴',
+            data: { stormIncidentId: absorbed.stormId, stormCaseId: stormCase?.id ?? null },
+          },
+        ]);
+      }
+    }
+
+    // Device state, heartbeats and recoveries.
+    const deviceRows = [
+      ...[...deviceStates.values()].map((state) => ({ ...state, seen: state.at })),
+      ...[...heartbeats.values()]
+        .filter((beat) => !deviceStates.has(`${beat.tenantId}|${beat.device.code}`))
+        .map((beat) => ({
+          tenantId: beat.tenantId,
+          deviceId: beat.device.id,
+          state: beat.device.state === 'offline' ? 'online' : beat.device.state,
+          batteryLow: beat.device.batteryLow,
+          seen: beat.at,
+        })),
+    ];
+    if (deviceRows.length > 0)
+      await sql`update device d set state = v.s, battery_low = v.b, last_seen_at = greatest(d.last_seen_at, v.l),
+          updated_at = case when d.state = v.s and d.battery_low = v.b then d.updated_at else now() end
+        from unnest(${col(deviceRows, (r) => r.tenantId)}::uuid[], ${col(deviceRows, (r) => r.deviceId)}::uuid[],
+          ${col(deviceRows, (r) => r.state)}::text[], ${col(deviceRows, (r) => r.batteryLow)}::boolean[],
+          ${col(deviceRows, (r) => r.seen)}::timestamptz[]) as v(t, id, s, b, l)
+        where d.tenant_id = v.t and d.id = v.id and d.state <> 'disabled'`.execute(trx);
+    const heartbeatStates = new Map<
+      string,
+      { tenantId: string; deviceId: string; state: DeviceState; batteryLow: boolean; at: Date }
+    >();
+    for (const beat of heartbeats.values())
+      if (beat.device.state === 'offline' && !deviceStates.has(`${beat.tenantId}|${beat.device.code}`))
+        heartbeatStates.set(`${beat.tenantId}|${beat.device.code}`, {
+          tenantId: beat.tenantId,
+          deviceId: beat.device.id,
+          state: 'online',
+          batteryLow: beat.device.batteryLow,
+          at: beat.at,
+        });
+    const recovered = fresh.filter((item) => item.event.deviceMessage === 'recovered' && item.device);
+    if (recovered.length > 0) {
+      const resolved = await sql<{
+        id: string;
+        tenantId: string;
+        deviceId: string;
+        category: string;
+        caseId: string | null;
+      }>`
+        update incident i set status = 'resolved', resolved_at = now()
+        from unnest(${col(recovered, (r) => r.submission.tenantId)}::uuid[], ${col(recovered, (r) => r.device!.id)}::uuid[]) as v(t, d)
+        where i.tenant_id = v.t and i.device_id = v.d and i.status = 'open' and not i.storm
+        returning i.id, i.tenant_id, i.device_id, i.category, i.case_id`.execute(trx);
+      const at = new Date();
+      await addTimeline(
+        trx,
+        resolved.rows
+          .filter((row) => row.caseId)
+          .map((row) => ({
+            tenantId: row.tenantId,
+            caseId: row.caseId!,
+            at,
+            action: 'device_recovered',
+            note: '设备报告已恢复正常',
+          })),
+      );
+      for (const row of resolved.rows) closedKeys.push(`${row.tenantId}|${row.deviceId}|${row.category}`);
+    }
+
+    // What could not be used is kept, never dropped.
+    if (deadLetters.length > 0)
+      await trx
+        .insertInto('deadLetter')
+        .values(
+          deadLetters.map((dead) => ({
+            tenantId: dead.submission.tenantId,
+            id: dead.id,
+            sourceId: dead.submission.source.id,
+            channel: dead.submission.source.channel,
+            reason: dead.reason.slice(0, 500),
+            contentType: dead.submission.contentType ?? null,
+            topic: dead.submission.topic ?? null,
+            payloadEnc: cipher.encrypt(
+              dead.submission.rawText.slice(0, MAX_DEAD_LETTER_BYTES),
+              'dead_letter.payload',
+            ),
+            receivedAt: dead.submission.receivedAt,
+          })),
+        )
+        .execute();
+    if (unknown.size > 0) {
+      const entries = [...unknown.values()];
+      await sql`insert into unknown_device (tenant_id, source_id, device_code, message_count, first_seen_at, last_seen_at, last_payload)
+        select * from unnest(${col(entries, (e) => e.tenantId)}::uuid[], ${col(entries, (e) => e.sourceId)}::uuid[],
+          ${col(entries, (e) => e.code)}::text[], ${col(entries, (e) => e.count)}::int[], ${col(entries, (e) => e.first)}::timestamptz[],
+          ${col(entries, (e) => e.last)}::timestamptz[], ${col(entries, (e) => e.payload)}::text[])
+        on conflict (tenant_id, source_id, device_code) do update set
+          message_count = unknown_device.message_count + excluded.message_count,
+          last_seen_at = greatest(unknown_device.last_seen_at, excluded.last_seen_at), last_payload = excluded.last_payload`.execute(
+        trx,
+      );
+    }
+    const sources = new Map<string, { tenantId: string; id: string; at: Date }>();
+    for (const item of items)
+      sources.set(item.submission.source.id, {
+        tenantId: item.submission.tenantId,
+        id: item.submission.source.id,
+        at: item.submission.receivedAt,
+      });
+    for (const beat of heartbeats.values())
+      sources.set(
+        `hb|${beat.tenantId}`,
+        sources.get(`hb|${beat.tenantId}`) ?? { tenantId: beat.tenantId, id: '', at: beat.at },
+      );
+    const touched = [...sources.values()].filter((source) => source.id !== '');
+    if (touched.length > 0)
+      await sql`update event_source s set last_message_at = greatest(coalesce(s.last_message_at, v.a), v.a)
+        from unnest(${col(touched, (s) => s.tenantId)}::uuid[], ${col(touched, (s) => s.id)}::uuid[], ${col(touched, (s) => s.at)}::timestamptz[]) as v(t, id, a)
+        where s.tenant_id = v.t and s.id = v.id`.execute(trx);
+
+    for (const [key, state] of heartbeatStates) deviceStates.set(key, state);
+    return {
+      inserted,
+      duplicates,
+      opened,
+      closedKeys,
+      deviceStates,
+      casesByIncident,
+      newIncidents: newDrafts,
+      updatedIncidents: updates.map(([id, count]) => ({
+        id,
+        tenantId: tenantOf.get(id)!,
+        count: count.n,
+        last: count.last,
+      })),
+      createdCases,
+      fresh,
+    };
+  }
+
+  #draft(key: string, tenantId: string, storm: boolean, item: WorkItem): DraftIncident {
+    return {
+      key,
+      id: newId(),
+      tenantId,
+      storm,
+      item,
+      deviceIds: new Set(item.device ? [item.device.id] : []),
+      absorbs: [],
+      eventCount: 0,
+      first: item.event.occurredAt,
+      last: item.event.occurredAt,
+    };
+  }
+
+  #publish(result: Awaited<ReturnType<IntakePipeline['write']>>): void {
+    const realtime = this.deps.realtime;
+    if (!realtime) return;
+    for (const draft of result.newIncidents) {
+      const created = result.casesByIncident.get(draft.id);
+      realtime.publish(draft.tenantId, 'incident.created', {
+        id: draft.id,
+        category: draft.item.event.category,
+        kind: draft.item.event.kind,
+        severity: draft.item.event.severity,
+        title: draft.storm ? stormTitle(draft) : draft.item.event.title,
+        storm: draft.storm,
+        gridId: draft.item.gridId,
+        communityId: draft.item.communityId,
+        lng: draft.item.lng,
+        lat: draft.item.lat,
+        occurredAt: draft.item.event.occurredAt.toISOString(),
+        caseId: created?.id ?? null,
+        caseNumber: created?.number ?? null,
+        stage: created?.stage ?? null,
+      });
+    }
+    for (const update of result.updatedIncidents)
+      realtime.publish(update.tenantId, 'incident.updated', {
+        id: update.id,
+        added: update.count,
+        lastSeenAt: update.last.toISOString(),
+      });
+    for (const state of result.deviceStates.values())
+      realtime.publish(state.tenantId, 'device.state', {
+        deviceId: state.deviceId,
+        state: state.state,
+        batteryLow: state.batteryLow,
+      });
+  }
+}
+
+const KIND_ZH: Partial<Record<string, string>> = { fault: '故障', offline: '离线', low_battery: '电量低' };
+
+function stormTitle(draft: DraftIncident): string {
+  const definition = categoryOf(draft.item.event.category)!;
+  const place = draft.item.device?.address ?? draft.item.event.address ?? '';
+  return `告警风暴：${place} ${definition.zh}`.trim();
+}
+
+/** One column of an array-parameter statement (`unnest($1::uuid[], …)`). */
+function col<T, V>(rows: readonly T[], pick: (row: T) => V): V[] {
+  return rows.map(pick);
+}

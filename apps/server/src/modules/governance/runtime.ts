@@ -1,0 +1,136 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../platform/context.js';
+import { MqttIngestor, type IngestMessage } from '../../platform/mqtt/mqtt-ingestor.js';
+import { RealtimeHub } from '../../platform/realtime/realtime-hub.js';
+import type { GridLocator } from '../places/index.js';
+import { createGovernance, type Governance } from './governance.js';
+import type { IntakeSubmission } from './intake.js';
+import { DEVICE_TOPIC } from './mappings.js';
+import { registerGovernanceRoutes } from './governance.routes.js';
+import type { BrokerStatus } from './sources.service.js';
+import { runSweeps } from './sweeps.js';
+
+/**
+ * The governance module at run time: the live stream hub, the intake, the MQTT subscriber and the
+ * periodic sweeps, with their shutdown. MQTT messages are acknowledged to the broker only after the
+ * intake committed them (the ingestor holds each PUBACK until its batch's promise resolves).
+ */
+export interface GovernanceRuntime {
+  governance: Governance;
+  hub: RealtimeHub;
+  mqtt: MqttIngestor | undefined;
+  brokerStatus(): BrokerStatus;
+  /** Runs the sweeps once now (tests and the CLI). */
+  sweep: typeof runSweeps;
+  /** Messages whose topic named no known tenant (counted, logged; nothing to store them under). */
+  unroutable: { count: number; lastTopic: string | null };
+}
+
+export function startGovernance(
+  app: FastifyInstance,
+  ctx: AppContext,
+  locator: GridLocator,
+): GovernanceRuntime {
+  const hub = new RealtimeHub();
+  const governance = createGovernance(ctx, locator, { realtime: hub });
+  const config = ctx.config;
+  const unroutable = { count: 0, lastTopic: null as string | null };
+  const tenantIds = new Map<string, string | null>();
+  const tenantIdOf = async (code: string) => {
+    if (!tenantIds.has(code)) {
+      const row = await ctx.db.selectFrom('tenant').select('id').where('code', '=', code).executeTakeFirst();
+      tenantIds.set(code, row?.id ?? null);
+    }
+    return tenantIds.get(code) ?? undefined;
+  };
+
+  const handleMqtt = async (batch: IngestMessage[]): Promise<void> => {
+    const submissions: IntakeSubmission[] = [];
+    for (const message of batch) {
+      const match = DEVICE_TOPIC.exec(message.topic);
+      const tenantId = match ? await tenantIdOf(match[1]!) : undefined;
+      const source = tenantId ? await governance.directory.source(tenantId, 'iot') : undefined;
+      if (!tenantId || !source) {
+        unroutable.count++;
+        unroutable.lastTopic = message.topic;
+        ctx.log.warn({ topic: message.topic }, 'MQTT message for no known tenant or IoT source');
+        continue;
+      }
+      const rawText = message.payload.toString('utf8');
+      let payload: unknown;
+      let rejectReason: string | undefined;
+      if (rawText.trim() !== '')
+        try {
+          payload = JSON.parse(rawText);
+        } catch {
+          rejectReason = 'payload is not valid JSON';
+        }
+      submissions.push({
+        tenantId,
+        source,
+        topic: message.topic,
+        payload,
+        rawText,
+        contentType: 'application/json',
+        receivedAt: message.receivedAt,
+        rejectReason,
+      });
+    }
+    if (submissions.length > 0) await governance.intake.submit(submissions);
+  };
+
+  const mqtt = config.mqttUrl
+    ? new MqttIngestor({
+        url: config.mqttUrl,
+        clientId: config.mqttClientId,
+        topics: ['jiedao/+/devices/+/+'],
+        connections: config.mqttConnections,
+        shareGroup: config.mqttConnections > 1 ? 'jiedao-intake' : undefined,
+        handler: handleMqtt,
+        onError: (error, context) => ctx.log.warn({ err: error, context }, 'MQTT intake problem'),
+      })
+    : undefined;
+  if (mqtt) {
+    mqtt.onStatusChange((status) =>
+      ctx.log.info({ state: status.state, lastError: status.lastError }, 'MQTT intake state'),
+    );
+    // A broker that is down at start is retried with backoff; it does not stop the server.
+    mqtt
+      .start()
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'MQTT broker not reachable yet; retrying'));
+  }
+
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> | undefined;
+  if (config.sweepIntervalMs > 0) {
+    sweepTimer = setInterval(() => {
+      if (sweeping) return; // never overlap a slow sweep
+      sweeping = runSweeps(governance, { offlineAfterMs: config.deviceOfflineAfterMs })
+        .catch((error: unknown) => ctx.log.error({ err: error }, 'governance sweep failed'))
+        .finally(() => (sweeping = undefined));
+    }, config.sweepIntervalMs);
+    sweepTimer.unref();
+  }
+
+  registerGovernanceRoutes(app, governance, { hub, brokerStatus });
+
+  function brokerStatus(): BrokerStatus {
+    if (!mqtt) return { state: 'disabled', since: null, lastError: null };
+    const status = mqtt.status();
+    return { state: status.state, since: status.since, lastError: status.lastError ?? null };
+  }
+
+  // Live streams would keep the server from closing: end them first.
+  app.addHook('preClose', (done) => {
+    hub.close();
+    done();
+  });
+  app.addHook('onClose', async () => {
+    if (sweepTimer) clearInterval(sweepTimer);
+    await sweeping;
+    if (mqtt) await mqtt.stop();
+    await governance.intake.stop();
+  });
+
+  return { governance, hub, mqtt, brokerStatus, sweep: runSweeps, unroutable };
+}
