@@ -17,6 +17,8 @@ import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerProblemHandlers, sendRouteNotFound } from './platform/http/problem.js';
 import { createValidatorCompiler } from './platform/http/validation.js';
 import { newId } from './platform/ids.js';
+import { JobRunner } from './platform/jobs/job-runner.js';
+import { OutboxDispatcher } from './platform/outbox/outbox-dispatcher.js';
 import { PiiCipher, loadDataKey } from './platform/privacy/index.js';
 import {
   createSessionResolver,
@@ -82,7 +84,17 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
       warn: (message) => app.log.warn(message),
     }),
   );
-  const ctx: AppContext = { db: database.db, databaseKind: database.kind, config, cipher, log: app.log };
+  const outbox = new OutboxDispatcher({ db: database.db, log: app.log });
+  const jobs = new JobRunner({ db: database.db, log: app.log });
+  const ctx: AppContext = {
+    db: database.db,
+    databaseKind: database.kind,
+    config,
+    cipher,
+    log: app.log,
+    outbox,
+    jobs,
+  };
   const verificationProvider =
     options.verificationProvider ??
     withTimeout(
@@ -152,6 +164,16 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   registerIdentityRoutes(app, ctx, { verificationProvider, sessionCache });
   registerPlacesRoutes(app, ctx, locator);
   const governance = startGovernance(app, ctx, locator);
+
+  // Every module has subscribed and registered by now; the engines run while the app does.
+  app.addHook('onReady', async () => {
+    await outbox.start();
+    jobs.start();
+  });
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+    await outbox.stop();
+  });
 
   const webDir = config.webDir ?? defaultWebDir();
   const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));

@@ -16,6 +16,8 @@ import {
 } from './platform/database/database.js';
 import { PostgresDialect } from 'kysely';
 import { migrateToLatest } from './platform/database/migrator.js';
+import { JobRunner } from './platform/jobs/job-runner.js';
+import { OutboxDispatcher } from './platform/outbox/outbox-dispatcher.js';
 import { PiiCipher, loadDataKey } from './platform/privacy/index.js';
 import type { AppContext } from './platform/context.js';
 import { seedDemo, type SeedResult } from './demo/seed.js';
@@ -71,7 +73,16 @@ async function openContext(options: CommonOptions): Promise<{ ctx: AppContext; d
       warn: (m) => console.warn(`warning: ${m}`),
     }),
   );
-  const ctx: AppContext = { db: database.db, databaseKind: database.kind, config, cipher, log: silentLog };
+  // Commands enqueue and schedule; the engines run in the server, which delivers what they left.
+  const ctx: AppContext = {
+    db: database.db,
+    databaseKind: database.kind,
+    config,
+    cipher,
+    log: silentLog,
+    outbox: new OutboxDispatcher({ db: database.db, log: silentLog }),
+    jobs: new JobRunner({ db: database.db, log: silentLog }),
+  };
   return { ctx, database };
 }
 

@@ -2,6 +2,7 @@ import { categoryOf, type CaseStage, type Severity } from '@jiedao/contracts/con
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../platform/database/schema.js';
 import { newId } from '../../platform/ids.js';
+import { unnestInsert, type UnnestColumn } from '../../platform/database/unnest.js';
 import { dueAt, type SlaBook } from './sla.js';
 
 /** Local (Beijing) date as YYYYMMDD, the day part of a case number. */
@@ -53,6 +54,17 @@ export interface NewCase {
   note?: string;
 }
 
+interface CaseInsert {
+  tenantId: string;
+  id: string;
+  number: string;
+  item: NewCase;
+  linkage: string;
+  clock: string;
+  responseDueAt: Date;
+  resolveDueAt: Date;
+}
+
 export interface CreatedCase {
   id: string;
   number: string;
@@ -81,8 +93,8 @@ export async function insertCases(
     list.push(item);
     byTenantDay.set(key, list);
   }
-  const rows: Array<Record<string, unknown>> = [];
-  const timeline: Array<Record<string, unknown>> = [];
+  const rows: CaseInsert[] = [];
+  const timeline: TimelineRow[] = [];
   for (const [key, group] of byTenantDay) {
     const [tenantId, day] = key.split('|') as [string, string];
     const numbers = await allocateCaseNumbers(trx, tenantId, day, group.length);
@@ -96,34 +108,14 @@ export async function insertCases(
         tenantId,
         id,
         number,
-        title: item.title,
-        description: item.description ?? null,
-        category: item.category,
+        item,
         linkage: definition?.linkage ?? 'service_management',
-        severity: item.severity,
-        stage: item.stage,
-        sourceId: item.sourceId ?? null,
-        incidentId: item.incidentId ?? null,
-        gridId: item.gridId ?? null,
-        communityId: item.communityId ?? null,
-        buildingId: item.buildingId ?? null,
-        lng: item.lng ?? null,
-        lat: item.lat ?? null,
-        address: item.address ?? null,
-        reporterPersonId: item.reporterPersonId ?? null,
-        reporterName: item.reporterName ?? null,
-        reporterPhoneEnc: item.reporterPhoneEnc ?? null,
-        photos: JSON.stringify(item.photos ?? []),
-        slaClock: terms.clock,
+        clock: terms.clock,
         responseDueAt: dueAt(item.createdAt, terms.responseMinutes, terms.clock, book.calendar),
         resolveDueAt: dueAt(item.createdAt, terms.resolveMinutes, terms.clock, book.calendar),
-        acceptedAt: item.stage === 'triage' ? item.createdAt : null,
-        createdAt: item.createdAt,
-        updatedAt: item.createdAt,
       });
       timeline.push({
         tenantId,
-        id: newId(),
         caseId: id,
         at: item.createdAt,
         actorAccountId: item.actor?.accountId ?? null,
@@ -133,22 +125,46 @@ export async function insertCases(
         fromStage: null,
         toStage: item.stage,
         note: item.note ?? null,
-        data: JSON.stringify({ number }),
+        data: { number },
       });
       created.push({ id, number, tenantId, stage: item.stage, incidentId: item.incidentId ?? null });
     });
   }
-  // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
-  for (let start = 0; start < rows.length; start += 500) {
-    await trx
-      .insertInto('govCase')
-      .values(rows.slice(start, start + 500) as never)
-      .execute();
-    await trx
-      .insertInto('caseTimeline')
-      .values(timeline.slice(start, start + 500) as never)
-      .execute();
-  }
+  const column = <V>(name: string, type: string, pick: (row: CaseInsert) => V): UnnestColumn => [
+    name,
+    type,
+    rows.map(pick),
+  ];
+  await unnestInsert('gov_case', [
+    column('tenant_id', 'uuid', (r) => r.tenantId),
+    column('id', 'uuid', (r) => r.id),
+    column('number', 'text', (r) => r.number),
+    column('title', 'text', (r) => r.item.title),
+    column('description', 'text', (r) => r.item.description ?? null),
+    column('category', 'text', (r) => r.item.category),
+    column('linkage', 'text', (r) => r.linkage),
+    column('severity', 'text', (r) => r.item.severity),
+    column('stage', 'text', (r) => r.item.stage),
+    column('source_id', 'uuid', (r) => r.item.sourceId ?? null),
+    column('incident_id', 'uuid', (r) => r.item.incidentId ?? null),
+    column('grid_id', 'uuid', (r) => r.item.gridId ?? null),
+    column('community_id', 'uuid', (r) => r.item.communityId ?? null),
+    column('building_id', 'uuid', (r) => r.item.buildingId ?? null),
+    column('lng', 'float8', (r) => r.item.lng ?? null),
+    column('lat', 'float8', (r) => r.item.lat ?? null),
+    column('address', 'text', (r) => r.item.address ?? null),
+    column('reporter_person_id', 'uuid', (r) => r.item.reporterPersonId ?? null),
+    column('reporter_name', 'text', (r) => r.item.reporterName ?? null),
+    column('reporter_phone_enc', 'text', (r) => r.item.reporterPhoneEnc ?? null),
+    column('photos', 'jsonb', (r) => JSON.stringify(r.item.photos ?? [])),
+    column('sla_clock', 'text', (r) => r.clock),
+    column('response_due_at', 'timestamptz', (r) => r.responseDueAt),
+    column('resolve_due_at', 'timestamptz', (r) => r.resolveDueAt),
+    column('accepted_at', 'timestamptz', (r) => (r.item.stage === 'triage' ? r.item.createdAt : null)),
+    column('created_at', 'timestamptz', (r) => r.item.createdAt),
+    column('updated_at', 'timestamptz', (r) => r.item.createdAt),
+  ]).execute(trx);
+  await insertTimeline(trx, timeline);
   return created;
 }
 
@@ -166,25 +182,34 @@ export interface TimelineEntry {
   data?: Record<string, unknown>;
 }
 
-export async function addTimeline(trx: Transaction<Database>, entries: TimelineEntry[]): Promise<void> {
+type TimelineRow = Omit<TimelineEntry, 'data'> & { data: Record<string, unknown> };
+
+async function insertTimeline(trx: Transaction<Database>, entries: TimelineRow[]): Promise<void> {
   if (entries.length === 0) return;
-  await trx
-    .insertInto('caseTimeline')
-    .values(
-      entries.map((entry) => ({
-        tenantId: entry.tenantId,
-        id: newId(),
-        caseId: entry.caseId,
-        at: entry.at,
-        actorAccountId: entry.actorAccountId ?? null,
-        actorName: entry.actorName ?? null,
-        actorRole: entry.actorRole ?? 'system',
-        action: entry.action,
-        fromStage: entry.fromStage ?? null,
-        toStage: entry.toStage ?? null,
-        note: entry.note ?? null,
-        data: JSON.stringify(entry.data ?? {}),
-      })),
-    )
-    .execute();
+  const column = <V>(name: string, type: string, pick: (row: TimelineRow) => V): UnnestColumn => [
+    name,
+    type,
+    entries.map(pick),
+  ];
+  await unnestInsert('case_timeline', [
+    column('tenant_id', 'uuid', (e) => e.tenantId),
+    column('id', 'uuid', () => newId()),
+    column('case_id', 'uuid', (e) => e.caseId),
+    column('at', 'timestamptz', (e) => e.at),
+    column('actor_account_id', 'uuid', (e) => e.actorAccountId ?? null),
+    column('actor_name', 'text', (e) => e.actorName ?? null),
+    column('actor_role', 'text', (e) => e.actorRole ?? 'system'),
+    column('action', 'text', (e) => e.action),
+    column('from_stage', 'text', (e) => e.fromStage ?? null),
+    column('to_stage', 'text', (e) => e.toStage ?? null),
+    column('note', 'text', (e) => e.note ?? null),
+    column('data', 'jsonb', (e) => JSON.stringify(e.data)),
+  ]).execute(trx);
+}
+
+export async function addTimeline(trx: Transaction<Database>, entries: TimelineEntry[]): Promise<void> {
+  await insertTimeline(
+    trx,
+    entries.map((entry) => ({ ...entry, data: entry.data ?? {} })),
+  );
 }

@@ -21,11 +21,13 @@ import type { Database } from '../../platform/database/schema.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { pageWindow } from '../../platform/http/paging.js';
 import { newId } from '../../platform/ids.js';
+import { enqueueOutbox } from '../../platform/outbox/outbox.js';
 import { maskName, maskPhone } from '../../platform/privacy/index.js';
 import { addTimeline } from './case-records.js';
 import { caseMovesFor, decideCaseMove, type CaseActorRole } from './case-workflow.js';
 import * as repo from './cases.repository.js';
 import type { Governance } from './governance.js';
+import { CASE_CLOSED_TOPIC } from './intake.js';
 import { dueAt } from './sla.js';
 
 export const COMMAND_ROLES: Role[] = ['dispatcher', 'tenant_admin'];
@@ -279,6 +281,7 @@ export async function moveCase(
     }
     const now = new Date();
     let to: CaseStage = decision.to;
+    let closedNow = false;
     const patch: Record<string, unknown> = {};
     const data: Record<string, unknown> = {};
     switch (body.move) {
@@ -342,6 +345,19 @@ export async function moveCase(
       }
       case 'close': {
         patch.closedAt = now;
+        await enqueueOutbox(trx, {
+          tenantId: actor.tenantId,
+          topic: CASE_CLOSED_TOPIC,
+          aggregateId: caseId,
+          payload: {
+            caseId,
+            number: row.number,
+            category: row.category,
+            incidentId: row.incidentId,
+            closedAt: now.toISOString(),
+          },
+        });
+        closedNow = true;
         if (row.incidentId) {
           await trx
             .updateTable('incident')
@@ -488,8 +504,9 @@ export async function moveCase(
         data,
       },
     ]);
-    return { number: row.number, stage: to };
+    return { number: row.number, stage: to, closedNow };
   });
+  if (changed.closedNow) g.ctx.outbox.poke();
   g.realtime?.publish(actor.tenantId, 'case.updated', {
     id: caseId,
     number: changed.number,

@@ -395,6 +395,16 @@ describe('the closed loop over HTTP', () => {
     const closed = await move(dispatcher.cookie, { move: 'close', note: '核查属实，结案' });
     expect(closed.json()).toMatchObject({ stage: 'evaluation', closedAt: anyString });
 
+    const closedEvent = await t.ctx.db
+      .selectFrom('outboxEvent')
+      .select(['topic', 'payload'])
+      .where('aggregateId', '=', caseId)
+      .executeTakeFirstOrThrow();
+    expect(closedEvent).toMatchObject({
+      topic: 'governance.case_closed',
+      payload: { caseId, category: 'sanitation' },
+    });
+
     const myReports = await t.app.inject({
       method: 'GET',
       url: '/api/governance/my-reports',
@@ -545,6 +555,71 @@ describe('the closed loop over HTTP', () => {
 });
 
 describe('roles and tenants', () => {
+  it('lists, counts, exports and imports devices for the command center; a resident may not; another tenant sees none', async () => {
+    const csv = `\uFEFF设备编号,类型,名称,楼栋,安装日期\nIMP-1,烟感探测器,导入烟感1,${building.name},2025-05-01\nIMP-2,water,导入水浸2,${building.name},2025-05-02\n`;
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: '/api/governance/devices/import',
+      headers: { cookie: admin.cookie, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    expect(imported.json()).toMatchObject({ ok: true, created: 2, errors: [] });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/governance/devices/import',
+      headers: { cookie: admin.cookie, 'content-type': 'text/csv' },
+      payload: '设备编号,类型,名称,楼栋\nIMP-3,toaster,x,nowhere\n',
+    });
+    expect(bad.json<{ ok: boolean; errors: Array<{ row: number; field: string }> }>()).toMatchObject({
+      ok: false,
+    });
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/governance/devices/import',
+          headers: { cookie: resident.cookie, 'content-type': 'text/csv' },
+          payload: csv,
+        })
+      ).statusCode,
+    ).toBe(403);
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/governance/devices?q=IMP-',
+      headers: { cookie: dispatcher.cookie },
+    });
+    expect(
+      list.json<{ items: Array<{ code: string; buildingName: string }> }>().items.map((d) => d.code),
+    ).toEqual(['IMP-1', 'IMP-2']);
+    const stats = await t.app.inject({
+      method: 'GET',
+      url: '/api/governance/devices/stats',
+      headers: { cookie: dispatcher.cookie },
+    });
+    expect(stats.json<{ total: number }>().total).toBeGreaterThanOrEqual(2);
+    const xlsx = await t.app.inject({
+      method: 'GET',
+      url: '/api/governance/devices?q=IMP-&format=xlsx',
+      headers: { cookie: dispatcher.cookie },
+    });
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/governance/devices',
+          headers: { cookie: resident.cookie },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const theirs = await t.app.inject({
+      method: 'GET',
+      url: '/api/governance/devices?q=IMP-',
+      headers: { cookie: otherDispatcher.cookie },
+    });
+    expect(theirs.json<{ total: number }>().total).toBe(0);
+  });
+
   it('lists cases for the command center and handlers only, never another tenant’s', async () => {
     expect(
       (

@@ -8,6 +8,10 @@ import {
   CaseSummary,
   Category,
   CreateSourceRequest,
+  Device,
+  DeviceImportResult,
+  DeviceQuery,
+  DeviceStats,
   DeadLetter,
   DeadLetterQuery,
   DispatchOptions,
@@ -43,6 +47,8 @@ import { PROBLEM_RESPONSES, typed } from '../../platform/http/route-helpers.js';
 import { newId } from '../../platform/ids.js';
 import type { RealtimeHub } from '../../platform/realtime/realtime-hub.js';
 import * as cases from './cases.service.js';
+import { MAX_IMPORT_BYTES } from './device-import.js';
+import * as devices from './devices.service.js';
 import type { Governance } from './governance.js';
 import { kpiReport, kpiWorkbook, listOpenIncidents, overview, toIncident } from './kpis.service.js';
 import * as reports from './reports.service.js';
@@ -485,8 +491,83 @@ export function registerGovernanceRoutes(
     (request) => sources.listUnknownDevices(g, actorOf(request)),
   );
 
+  app.get(
+    `${base}/devices`,
+    {
+      schema: {
+        tags,
+        summary:
+          'Devices and cameras with filters and paging; format=xlsx for the whole filtered list in Excel',
+        querystring: DeviceQuery,
+        response: { 200: Paged(Device), ...PROBLEM_RESPONSES },
+        produces: ['application/json', XLSX],
+      },
+      onRequest: authenticated,
+    },
+    async (request, reply) => {
+      if (request.query.format !== 'xlsx') return devices.listDevices(g, actorOf(request), request.query);
+      const buffer = await devices.exportDevices(g, actorOf(request), request.query);
+      const date = new Date().toISOString().slice(0, 10);
+      return reply
+        .type(XLSX)
+        .header('content-disposition', attachmentHeader(`设备-${date}.xlsx`, `devices-${date}.xlsx`))
+        .send(buffer as never);
+    },
+  );
+
+  app.get(
+    `${base}/devices/stats`,
+    {
+      schema: {
+        tags,
+        summary: 'Devices by state and type',
+        response: { 200: DeviceStats, ...PROBLEM_RESPONSES },
+      },
+      onRequest: authenticated,
+    },
+    (request) => devices.deviceStats(g, actorOf(request)),
+  );
+
+  registerDeviceImport(fastify, g);
   registerAttachmentRoutes(fastify, g);
   registerWebhookIntake(fastify, g);
+}
+
+const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
+
+/** Device registers arrive as the raw bytes of an .xlsx or .csv file (up to 20 MB). */
+function registerDeviceImport(fastify: FastifyInstance, g: Governance): void {
+  fastify.register(async (scope) => {
+    scope.addContentTypeParser(
+      [XLSX, ...CSV_TYPES],
+      { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES + 1 },
+      (_request, body, done) => done(null, body),
+    );
+    const app = typed(scope);
+    app.post(
+      '/api/governance/devices/import',
+      {
+        schema: {
+          tags: ['governance'],
+          summary: 'Import devices from an Excel or CSV register; any bad row imports nothing and is named',
+          consumes: [XLSX, ...CSV_TYPES],
+          response: { 200: DeviceImportResult, ...PROBLEM_RESPONSES },
+        },
+        onRequest: authenticated,
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        assertRole(actor, ['tenant_admin', 'dispatcher']);
+        const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const bytes = request.body as Buffer;
+        if (!Buffer.isBuffer(bytes) || bytes.length === 0)
+          throw new AppError('validation_failed', 'The body must be the bytes of an .xlsx or .csv file', {
+            errors: [{ field: '/body', message: 'empty' }],
+          });
+        return devices.importDevices(g, actor.tenantId, { bytes, contentType });
+      },
+    );
+  });
 }
 
 function registerAttachmentRoutes(fastify: FastifyInstance, g: Governance): void {

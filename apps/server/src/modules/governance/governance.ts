@@ -22,7 +22,16 @@ export function createGovernance(
   const directory = new Directory(ctx.db);
   const books = new SlaBooks(ctx.db);
   const intake = new IntakePipeline(
-    { db: ctx.db, directory, locator, books, cipher: ctx.cipher, log: ctx.log, realtime: options.realtime },
+    {
+      db: ctx.db,
+      directory,
+      locator,
+      books,
+      cipher: ctx.cipher,
+      log: ctx.log,
+      realtime: options.realtime,
+      outbox: ctx.outbox,
+    },
     options.intake,
   );
   return { ctx, locator, directory, books, intake, realtime: options.realtime };

@@ -3,6 +3,7 @@ import { createTestApp, createTestTenant, type TestApp } from '../../testing/tes
 import type { TestTenant } from '../../testing/factories.js';
 import {
   containing,
+  matching,
   createTestBuilding,
   createTestDevices,
   type TestBuilding,
@@ -357,6 +358,18 @@ describe('reports', () => {
         { name: '钱二', phone: '13833334444' },
       ],
     });
+    // Insurance hears of it through the outbox, without the parties' personal data.
+    const published = await t.ctx.db
+      .selectFrom('outboxEvent')
+      .select(['topic', 'payload'])
+      .where('aggregateId', '=', (outcome as { eventId: string }).eventId)
+      .executeTakeFirstOrThrow();
+    expect(published.topic).toBe('governance.traffic_accident');
+    expect(published.payload).toMatchObject({
+      alarmNo: 'JJ2026112900012',
+      caseNumber: matching(/^\d{8}-\d{5}$/),
+    });
+    expect(JSON.stringify(published.payload)).not.toContain('13811112222');
     const gov = await t.ctx.db
       .selectFrom('govCase')
       .select(['stage', 'severity'])

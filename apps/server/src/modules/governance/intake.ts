@@ -9,6 +9,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../../platform/database/schema.js';
 import { newId } from '../../platform/ids.js';
+import { enqueueOutboxMany } from '../../platform/outbox/outbox.js';
 import type { PiiCipher } from '../../platform/privacy/index.js';
 import type { GridLocator } from '../places/index.js';
 import { addTimeline, insertCases, type CreatedCase, type NewCase } from './case-records.js';
@@ -57,6 +58,11 @@ export type IntakeOutcome =
   | { status: 'dead_letter'; deadLetterId: string; reason: string }
   | { status: 'unknown_device'; deviceCode: string }
   | { status: 'heartbeat' };
+
+/** Outbox topic of a police traffic-accident record (parties, liability), for the insurance module. */
+export const TRAFFIC_ACCIDENT_TOPIC = 'governance.traffic_accident';
+/** Outbox topic of a case closed by the command center. */
+export const CASE_CLOSED_TOPIC = 'governance.case_closed';
 
 export interface RealtimePublisher {
   publish(tenantId: string, topic: string, data: unknown): void;
@@ -149,6 +155,9 @@ export class IntakePipeline {
     heartbeats: 0,
     batches: 0,
     retries: 0,
+    /** Milliseconds spent mapping and routing, and in the write transactions (commit included). */
+    mapMs: 0,
+    writeMs: 0,
   };
 
   constructor(
@@ -160,6 +169,8 @@ export class IntakePipeline {
       cipher: PiiCipher;
       log: FastifyBaseLogger;
       realtime?: RealtimePublisher;
+      /** Woken after a batch that enqueued outbox events (police accident records for insurance). */
+      outbox?: { poke(): void };
     },
     options: Partial<IntakeOptions> = {},
   ) {
@@ -287,6 +298,7 @@ export class IntakePipeline {
       books.set(tenantId, await this.deps.books.get(tenantId));
     }
 
+    const started = performance.now();
     // 1. Map, resolve devices and places (no writes yet).
     for (const [index, submission] of batch.entries()) {
       const deadLetter = (reason: string) => {
@@ -396,10 +408,14 @@ export class IntakePipeline {
     }
 
     // 2. Write, in one transaction.
+    const mapped = performance.now();
     const result = await this.deps.db.transaction().execute(async (trx) => {
       const write = await this.write(trx, items, heartbeats, unknown, deadLetters, books);
       return write;
     });
+    const committed = performance.now();
+    this.stats.mapMs += mapped - started;
+    this.stats.writeMs += committed - mapped;
 
     // 3. Commit the in-memory correlation state, answer, and tell the consoles.
     for (const [key, open] of result.opened)
@@ -445,6 +461,7 @@ export class IntakePipeline {
     this.stats.heartbeats += heartbeats.size;
     for (const entry of unknown.values()) this.stats.unknownDevices += entry.count;
     this.#publish(result);
+    if (result.outboxEvents > 0) this.deps.outbox?.poke();
     return outcomes.map((outcome) => outcome ?? { status: 'duplicate', eventId: null, incidentId: null });
   }
 
@@ -676,6 +693,8 @@ export class IntakePipeline {
         from unnest(${col(updates, ([id]) => tenantOf.get(id)!)}::uuid[], ${col(updates, ([id]) => id)}::uuid[],
           ${col(updates, ([, c]) => c.n)}::int[], ${col(updates, ([, c]) => c.last)}::timestamptz[]) as v(t, id, n, l)
         where i.tenant_id = v.t and i.id = v.id and i.status = 'open'
+          -- Lets the planner probe the primary key instead of scanning incident once per row.
+          and i.id = any(${col(updates, ([id]) => id)}::uuid[])
         returning i.id`.execute(trx);
       if (rows.rows.length < updates.length) {
         const done = new Set(rows.rows.map((row) => row.id));
@@ -805,7 +824,8 @@ export class IntakePipeline {
         from unnest(${col(deviceRows, (r) => r.tenantId)}::uuid[], ${col(deviceRows, (r) => r.deviceId)}::uuid[],
           ${col(deviceRows, (r) => r.state)}::text[], ${col(deviceRows, (r) => r.batteryLow)}::boolean[],
           ${col(deviceRows, (r) => r.seen)}::timestamptz[]) as v(t, id, s, b, l)
-        where d.tenant_id = v.t and d.id = v.id and d.state <> 'disabled'`.execute(trx);
+        where d.tenant_id = v.t and d.id = v.id and d.state <> 'disabled'
+          and d.id = any(${col(deviceRows, (r) => r.deviceId)}::uuid[])`.execute(trx);
     const heartbeatStates = new Map<
       string,
       { tenantId: string; deviceId: string; state: DeviceState; batteryLow: boolean; at: Date }
@@ -831,6 +851,7 @@ export class IntakePipeline {
         update incident i set status = 'resolved', resolved_at = now()
         from unnest(${col(recovered, (r) => r.submission.tenantId)}::uuid[], ${col(recovered, (r) => r.device!.id)}::uuid[]) as v(t, d)
         where i.tenant_id = v.t and i.device_id = v.d and i.status = 'open' and not i.storm
+          and i.device_id = any(${col(recovered, (r) => r.device!.id)}::uuid[])
         returning i.id, i.tenant_id, i.device_id, i.category, i.case_id`.execute(trx);
       const at = new Date();
       await addTimeline(
@@ -899,8 +920,35 @@ export class IntakePipeline {
         from unnest(${col(touched, (s) => s.tenantId)}::uuid[], ${col(touched, (s) => s.id)}::uuid[], ${col(touched, (s) => s.at)}::timestamptz[]) as v(t, id, a)
         where s.tenant_id = v.t and s.id = v.id`.execute(trx);
 
+    // Other modules react through the outbox: insurance opens claims from police accident records.
+    const accidents = fresh.filter(
+      (item) => item.event.category === 'traffic_accident' && item.event.details?.accident,
+    );
+    if (accidents.length > 0)
+      await enqueueOutboxMany(
+        trx,
+        accidents.map((item) => ({
+          tenantId: item.submission.tenantId,
+          topic: TRAFFIC_ACCIDENT_TOPIC,
+          aggregateId: item.eventId,
+          payload: {
+            eventId: item.eventId,
+            caseId: casesByIncident.get(item.incidentId ?? '')?.id ?? null,
+            caseNumber: casesByIncident.get(item.incidentId ?? '')?.number ?? null,
+            occurredAt: item.event.occurredAt.toISOString(),
+            address: item.event.address ?? null,
+            location: item.lng !== null && item.lat !== null ? { lng: item.lng, lat: item.lat } : null,
+            gridId: item.gridId,
+            // Parties' names and phones stay encrypted on the event (gov_event.personal_enc).
+            accident: item.event.details!.accident,
+            alarmNo: item.event.details!.alarmNo ?? null,
+          },
+        })),
+      );
+
     for (const [key, state] of heartbeatStates) deviceStates.set(key, state);
     return {
+      outboxEvents: accidents.length,
       inserted,
       duplicates,
       opened,
@@ -954,6 +1002,20 @@ export class IntakePipeline {
         caseId: created?.id ?? null,
         caseNumber: created?.number ?? null,
         stage: created?.stage ?? null,
+      });
+    }
+    for (const draft of result.newIncidents) {
+      const created = result.casesByIncident.get(draft.id);
+      if (!created) continue;
+      realtime.publish(draft.tenantId, 'case.created', {
+        id: created.id,
+        number: created.number,
+        stage: created.stage,
+        title: draft.storm ? stormTitle(draft) : draft.item.event.title,
+        category: draft.item.event.category,
+        severity: draft.item.event.severity,
+        incidentId: draft.id,
+        communityId: draft.item.communityId,
       });
     }
     for (const update of result.updatedIncidents)

@@ -7,6 +7,7 @@ import { createGovernance, type Governance } from './governance.js';
 import type { IntakeSubmission } from './intake.js';
 import { DEVICE_TOPIC } from './mappings.js';
 import { registerGovernanceRoutes } from './governance.routes.js';
+import { registerOpen311Routes } from './open311/open311.routes.js';
 import type { BrokerStatus } from './sources.service.js';
 import { runSweeps } from './sweeps.js';
 
@@ -100,19 +101,13 @@ export function startGovernance(
       .catch((error: unknown) => ctx.log.warn({ err: error }, 'MQTT broker not reachable yet; retrying'));
   }
 
-  let sweepTimer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<unknown> | undefined;
-  if (config.sweepIntervalMs > 0) {
-    sweepTimer = setInterval(() => {
-      if (sweeping) return; // never overlap a slow sweep
-      sweeping = runSweeps(governance, { offlineAfterMs: config.deviceOfflineAfterMs })
-        .catch((error: unknown) => ctx.log.error({ err: error }, 'governance sweep failed'))
-        .finally(() => (sweeping = undefined));
-    }, config.sweepIntervalMs);
-    sweepTimer.unref();
-  }
+  if (config.sweepIntervalMs > 0)
+    ctx.jobs.every('governance.sweeps', config.sweepIntervalMs, async () => {
+      await runSweeps(governance, { offlineAfterMs: config.deviceOfflineAfterMs });
+    });
 
   registerGovernanceRoutes(app, governance, { hub, brokerStatus });
+  registerOpen311Routes(app, governance);
 
   function brokerStatus(): BrokerStatus {
     if (!mqtt) return { state: 'disabled', since: null, lastError: null };
@@ -126,8 +121,6 @@ export function startGovernance(
     done();
   });
   app.addHook('onClose', async () => {
-    if (sweepTimer) clearInterval(sweepTimer);
-    await sweeping;
     if (mqtt) await mqtt.stop();
     await governance.intake.stop();
   });

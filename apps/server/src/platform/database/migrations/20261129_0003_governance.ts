@@ -209,6 +209,8 @@ const STATEMENTS = [
     constraint case_timeline_case_fk foreign key (tenant_id, case_id) references gov_case (tenant_id, id)
   )`,
   `create index case_timeline_case_ix on case_timeline (tenant_id, case_id, at)`,
+  // Open311's servicerequestupdates polls by time window.
+  `create index case_timeline_time_ix on case_timeline (tenant_id, at)`,
   `create table dead_letter (
     tenant_id uuid not null,
     id uuid not null,
