@@ -7,7 +7,11 @@ const contractConstants = fileURLToPath(
   new URL('../../packages/contracts/src/constants.ts', import.meta.url),
 );
 
-/** Libraries every page needs: they go into long-lived vendor chunks. ECharts is deliberately absent (map page only). */
+/**
+ * Libraries every page needs: they go into long-lived vendor chunks. ECharts is deliberately absent: only
+ * the map, the command-center screen and the case panel's small map use it, all lazily loaded, and the
+ * bundler shares its core between them in one chunk.
+ */
 const REACT_VENDOR =
   /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|i18next|react-i18next|html-parse-stringify|void-elements|cookie|set-cookie-parser)[\\/]/;
 const ANTD_VENDOR =
@@ -40,7 +44,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
-    // The map page chunk carries ECharts (~190 kB gzip); it is lazy-loaded, so only warn beyond that.
+    // The shared ECharts chunk is ~170 kB gzip; it is lazy-loaded, so only warn beyond that.
     chunkSizeWarningLimit: 600,
     rolldownOptions: {
       output: {

@@ -3,6 +3,8 @@ import type { AppConfig } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/database/database.js';
 import { migrateToLatest } from './platform/database/migrator.js';
 import { seedDemo, type SeedResult } from './demo/seed.js';
+import { DEMO_TENANT } from './demo/demo-data.js';
+import { startDeviceSimulator } from './demo/device-simulator.js';
 
 export interface RunningServer {
   url: string;
@@ -23,15 +25,19 @@ export async function startServer(
   });
   try {
     await migrateToLatest(database.db);
-    const { app, ctx } = await buildApp({ config, database });
+    const { app, ctx, governance } = await buildApp({ config, database });
+    let stopSimulator: (() => void) | undefined;
     if (options.demo) {
       const result = await seedDemo(ctx);
       options.onSeeded?.(result);
+      // Without a broker the demo's devices would fall silent; a documented simulator keeps them alive.
+      if (!config.mqttUrl) stopSimulator = startDeviceSimulator(ctx, governance, DEMO_TENANT.code);
     }
     const url = await app.listen({ port: config.port, host: config.host });
     let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
+        stopSimulator?.();
         await app.close();
         await database.close();
       })();

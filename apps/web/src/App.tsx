@@ -7,6 +7,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AuthProvider, useMe } from './auth/AuthContext';
 import { RequireAuth } from './auth/RequireAuth';
 import { FullPageSpin } from './components/FullPageSpin';
+import { PageErrorBoundary } from './components/PageErrorBoundary';
 import { toLanguage } from './i18n/languages';
 import { AppShell } from './layout/AppShell';
 import { canAccess, homePathFor, type PageKey } from './navigation';
@@ -14,8 +15,16 @@ import { distinctRoles } from './domain';
 import { ElderModeProvider, useElderMode } from './prefs/ElderMode';
 import { themeFor } from './theme';
 
-// Every page is its own chunk; ECharts is only reachable from MapPage.
+// Every page is its own chunk; ECharts is only reachable from the map, the screen and the case panel.
 const LoginPage = lazy(() => import('./pages/LoginPage'));
+const ConsolePage = lazy(() => import('./pages/ConsolePage'));
+const ScreenPage = lazy(() => import('./pages/ScreenPage'));
+const TasksPage = lazy(() => import('./pages/TasksPage'));
+const ReportPage = lazy(() => import('./pages/ReportPage'));
+const MyReportsPage = lazy(() => import('./pages/MyReportsPage'));
+const DevicesPage = lazy(() => import('./pages/DevicesPage'));
+const SourcesPage = lazy(() => import('./pages/SourcesPage'));
+const KpiPage = lazy(() => import('./pages/KpiPage'));
 const MapPage = lazy(() => import('./pages/MapPage'));
 const FacilitiesPage = lazy(() => import('./pages/FacilitiesPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
@@ -82,6 +91,21 @@ export function App() {
                   </Suspense>
                 }
               />
+              {/* The wall display fills the screen: no shell, same sign-in and role rules. */}
+              <Route
+                path="/screen"
+                element={
+                  <RequireAuth>
+                    <Guarded page="screen">
+                      <PageErrorBoundary>
+                        <Suspense fallback={<FullPageSpin />}>
+                          <ScreenPage />
+                        </Suspense>
+                      </PageErrorBoundary>
+                    </Guarded>
+                  </RequireAuth>
+                }
+              />
               <Route
                 element={
                   <RequireAuth>
@@ -90,6 +114,62 @@ export function App() {
                 }
               >
                 <Route index element={<HomeRedirect />} />
+                <Route
+                  path="console"
+                  element={
+                    <Guarded page="console">
+                      <ConsolePage />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path="tasks/*"
+                  element={
+                    <Guarded page="tasks">
+                      <TasksPage />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path="report"
+                  element={
+                    <Guarded page="report">
+                      <ReportPage />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path="my-reports"
+                  element={
+                    <Guarded page="myReports">
+                      <MyReportsPage />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path="devices"
+                  element={
+                    <Guarded page="devices">
+                      <DevicesPage />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path="sources"
+                  element={
+                    <Guarded page="sources">
+                      <SourcesPage />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path="kpis"
+                  element={
+                    <Guarded page="kpis">
+                      <KpiPage />
+                    </Guarded>
+                  }
+                />
                 <Route
                   path="map"
                   element={

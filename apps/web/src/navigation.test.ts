@@ -6,38 +6,90 @@ import { canAccess, homePathFor, navigationFor, pageForPath } from './navigation
 const keys = (roles: Role[]) => navigationFor(roles).map((item) => item.key);
 
 describe('navigationFor', () => {
-  it('gives a resident the map, facilities and profile — not the access audit', () => {
-    expect(keys(['resident'])).toEqual(['map', 'facilities', 'profile']);
+  it('gives a resident the map, facilities, the report pages and profile', () => {
+    expect(keys(['resident'])).toEqual(['map', 'facilities', 'report', 'myReports', 'profile']);
   });
 
-  it('adds the access audit for tenant and platform administrators', () => {
-    expect(keys(['tenant_admin'])).toEqual(['map', 'facilities', 'profile', 'audit']);
-    expect(keys(['platform_admin'])).toEqual(['map', 'facilities', 'profile', 'audit']);
+  it('gives a dispatcher the command center: console, screen, devices, sources, KPIs', () => {
+    expect(keys(['dispatcher'])).toEqual([
+      'console',
+      'screen',
+      'map',
+      'facilities',
+      'devices',
+      'sources',
+      'kpis',
+      'profile',
+    ]);
   });
 
-  it('shows the audit when any one of several roles allows it', () => {
-    expect(keys(['resident', 'grid_worker', 'tenant_admin'])).toContain('audit');
+  it('gives the tenant administrator the command center and the access audit', () => {
+    expect(keys(['tenant_admin'])).toEqual([
+      'console',
+      'screen',
+      'map',
+      'facilities',
+      'devices',
+      'sources',
+      'kpis',
+      'profile',
+      'audit',
+    ]);
   });
 
-  it('hides the audit from every non-admin role', () => {
-    for (const role of ROLES.filter(
-      (candidate) => candidate !== 'tenant_admin' && candidate !== 'platform_admin',
-    )) {
-      expect(keys([role]), role).not.toContain('audit');
+  it('gives grid workers and department staff their tasks, and nothing of the command center', () => {
+    for (const role of ['grid_worker', 'department_staff'] as const) {
+      expect(keys([role]), role).toEqual(['tasks', 'map', 'facilities', 'profile']);
     }
   });
 
-  it('still offers the pages for every signed-in account, even one without roles', () => {
+  it('keeps the platform administrator out of the subdistrict’s command center', () => {
+    expect(keys(['platform_admin'])).toEqual(['map', 'facilities', 'profile', 'audit']);
+  });
+
+  it('shows the audit when any one of several roles allows it, each page once', () => {
+    const combined = keys(['resident', 'grid_worker', 'tenant_admin']);
+    expect(combined).toContain('audit');
+    expect(combined).toContain('tasks');
+    expect(combined).toContain('report');
+    expect(new Set(combined).size).toBe(combined.length);
+  });
+
+  it('hides the audit from every non-admin role and the console from everyone but the command center', () => {
+    for (const role of ROLES) {
+      const pages = keys([role]);
+      if (role !== 'tenant_admin' && role !== 'platform_admin') expect(pages, role).not.toContain('audit');
+      if (role !== 'tenant_admin' && role !== 'dispatcher') {
+        for (const key of ['console', 'screen', 'devices', 'sources', 'kpis'] as const)
+          expect(pages, `${role} ${key}`).not.toContain(key);
+      }
+      if (role !== 'resident') expect(pages, role).not.toContain('report');
+    }
+  });
+
+  it('still offers the shared pages for every signed-in account, even one without roles', () => {
     expect(keys([])).toEqual(['map', 'facilities', 'profile']);
   });
 
   it('uses the test ids and paths the end-to-end suite relies on', () => {
     expect(navigationFor(['tenant_admin']).map((item) => [item.testId, item.path])).toEqual([
+      ['nav-console', '/console'],
+      ['nav-screen', '/screen'],
       ['nav-map', '/map'],
       ['nav-facilities', '/facilities'],
+      ['nav-devices', '/devices'],
+      ['nav-sources', '/sources'],
+      ['nav-kpis', '/kpis'],
       ['nav-profile', '/profile'],
       ['nav-audit', '/audit'],
     ]);
+    expect(navigationFor(['resident']).map((item) => item.path)).toContain('/my-reports');
+    expect(navigationFor(['grid_worker'])[0]).toEqual({
+      key: 'tasks',
+      path: '/tasks',
+      labelKey: 'nav.tasks',
+      testId: 'nav-tasks',
+    });
   });
 });
 
@@ -46,15 +98,27 @@ describe('canAccess / homePathFor / pageForPath', () => {
     expect(canAccess('audit', ['dispatcher'])).toBe(false);
     expect(canAccess('audit', ['platform_admin'])).toBe(true);
     expect(canAccess('profile', ['resident'])).toBe(true);
+    expect(canAccess('console', ['resident'])).toBe(false);
+    expect(canAccess('tasks', ['dispatcher'])).toBe(false);
+    expect(canAccess('report', ['grid_worker'])).toBe(false);
+    expect(canAccess('sources', ['dispatcher'])).toBe(true);
   });
 
-  it('lands on the first permitted page', () => {
+  it('lands each role on its own first page', () => {
     expect(homePathFor(['resident'])).toBe('/map');
+    expect(homePathFor(['dispatcher'])).toBe('/console');
+    expect(homePathFor(['tenant_admin'])).toBe('/console');
+    expect(homePathFor(['grid_worker'])).toBe('/tasks');
+    expect(homePathFor(['department_staff'])).toBe('/tasks');
+    expect(homePathFor([])).toBe('/map');
   });
 
   it('maps paths to menu entries', () => {
     expect(pageForPath('/facilities')).toBe('facilities');
     expect(pageForPath('/audit/anything')).toBe('audit');
+    expect(pageForPath('/tasks/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b')).toBe('tasks');
+    expect(pageForPath('/my-reports')).toBe('myReports');
+    expect(pageForPath('/reports')).toBeNull();
     expect(pageForPath('/auditx')).toBeNull();
     expect(pageForPath('/')).toBeNull();
   });

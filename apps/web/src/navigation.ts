@@ -1,7 +1,19 @@
 import type { Role } from '@jiedao/contracts';
 
 /** Pages that exist today. Modules not yet built have no entry here — no placeholder pages. */
-export type PageKey = 'map' | 'facilities' | 'profile' | 'audit';
+export type PageKey =
+  | 'console'
+  | 'screen'
+  | 'tasks'
+  | 'map'
+  | 'facilities'
+  | 'report'
+  | 'myReports'
+  | 'devices'
+  | 'sources'
+  | 'kpis'
+  | 'profile'
+  | 'audit';
 
 export interface NavItem {
   key: PageKey;
@@ -16,19 +28,34 @@ interface PageRule extends NavItem {
 }
 
 const ADMIN_ROLES: readonly Role[] = ['tenant_admin', 'platform_admin'];
+/** The command center (一体化指挥中心): dispatchers, and the subdistrict's administrator who runs it. */
+const COMMAND_ROLES: readonly Role[] = ['dispatcher', 'tenant_admin'];
+/** Those who receive sub-tasks: grid workers (全科网格) and the departments' staff. */
+const HANDLER_ROLES: readonly Role[] = ['grid_worker', 'department_staff'];
+const RESIDENT_ROLES: readonly Role[] = ['resident'];
 
-/** The single source of truth for who may see which page, in menu order. */
+function page(key: PageKey, path: string, allowed: PageRule['allowed']): PageRule {
+  return { key, path, labelKey: `nav.${key}`, testId: `nav-${key}`, allowed };
+}
+
+/**
+ * The single source of truth for who may see which page, in menu order. Work pages come first, so
+ * each role lands on its own: dispatchers on the console, grid workers and department staff on their
+ * tasks, residents (whose first page is the shared map) find 我要报事 right after it.
+ */
 const PAGES: readonly PageRule[] = [
-  { key: 'map', path: '/map', labelKey: 'nav.map', testId: 'nav-map', allowed: 'signed-in' },
-  {
-    key: 'facilities',
-    path: '/facilities',
-    labelKey: 'nav.facilities',
-    testId: 'nav-facilities',
-    allowed: 'signed-in',
-  },
-  { key: 'profile', path: '/profile', labelKey: 'nav.profile', testId: 'nav-profile', allowed: 'signed-in' },
-  { key: 'audit', path: '/audit', labelKey: 'nav.audit', testId: 'nav-audit', allowed: ADMIN_ROLES },
+  page('console', '/console', COMMAND_ROLES),
+  page('screen', '/screen', COMMAND_ROLES),
+  page('tasks', '/tasks', HANDLER_ROLES),
+  page('map', '/map', 'signed-in'),
+  page('facilities', '/facilities', 'signed-in'),
+  page('report', '/report', RESIDENT_ROLES),
+  page('myReports', '/my-reports', RESIDENT_ROLES),
+  page('devices', '/devices', COMMAND_ROLES),
+  page('sources', '/sources', COMMAND_ROLES),
+  page('kpis', '/kpis', COMMAND_ROLES),
+  page('profile', '/profile', 'signed-in'),
+  page('audit', '/audit', ADMIN_ROLES),
 ];
 
 function permits(rule: PageRule, roles: readonly Role[]): boolean {

@@ -17,6 +17,7 @@ import {
   DEMO_TENANT,
   demoFacilities,
 } from './demo-data.js';
+import { seedGovernanceDemo, type GovernanceDemoResult } from './governance-demo.js';
 
 export interface SeedResult {
   created: boolean;
@@ -30,6 +31,8 @@ export interface SeedResult {
     organisations: number;
     accounts: number;
   };
+  /** The command center's demo (devices, cameras, case history); absent when nothing was created. */
+  governance?: GovernanceDemoResult;
 }
 
 export type SeedProgress = (step: string, done: number, total: number) => void;
@@ -220,9 +223,13 @@ export async function seedDemo(ctx: AppContext, onProgress: SeedProgress = () =>
     onProgress('accounts', index + 1, DEMO_ACCOUNTS.length);
   }
 
+  const governance = await seedGovernanceDemo(ctx, tenantId, locator, onProgress);
+  accounts.push(...governance.accounts);
+
   return {
     created: true,
     tenantId,
+    governance,
     accounts,
     counts: {
       communities: communities.length,

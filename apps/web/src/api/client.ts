@@ -19,6 +19,8 @@ export class ApiError extends Error {
   readonly retryAfterSeconds: number | null;
   /** A Chinese wording of `detail`, when the server gave one (e.g. which ID-number check failed). */
   readonly detailZh: string | null;
+  /** For a refused case move (409): the moves the server would allow now. */
+  readonly allowed: string[];
 
   constructor(init: {
     status: number;
@@ -28,6 +30,7 @@ export class ApiError extends Error {
     fieldErrors?: FieldProblem[];
     retryAfterSeconds?: number | null;
     detailZh?: string | null;
+    allowed?: string[];
   }) {
     super(init.detail);
     this.name = 'ApiError';
@@ -38,6 +41,7 @@ export class ApiError extends Error {
     this.fieldErrors = init.fieldErrors ?? [];
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
     this.detailZh = init.detailZh ?? null;
+    this.allowed = init.allowed ?? [];
   }
 
   /** The message for one form field, if the server named it. */
@@ -82,7 +86,16 @@ export function problemToError(status: number, body: unknown): ApiError {
     fieldErrors,
     retryAfterSeconds: typeof problem.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : null,
     detailZh: typeof body.messageZh === 'string' ? body.messageZh : null,
+    allowed: Array.isArray(body.allowed)
+      ? body.allowed.filter((move): move is string => typeof move === 'string')
+      : [],
   });
+}
+
+/** Any failure as an ApiError (a thrown non-API error counts as a network failure). */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError({ status: 0, code: 'network_error', detail: '' });
 }
 
 /** Builds `?a=1&b=x` from the defined, non-empty values (empty string, null and undefined are left out). */
@@ -208,4 +221,61 @@ export async function download(path: string, fallbackName: string): Promise<stri
 
 export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
+}
+
+export interface UploadOptions {
+  /** Called with the share of the body sent so far (0..1). */
+  onProgress?: (sent: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * POSTs a file as the raw request body (not multipart) and parses the JSON answer. XMLHttpRequest
+ * rather than fetch because only it reports upload progress, which a large Excel file or a photo on
+ * a slow phone connection needs.
+ */
+export function upload<T>(
+  path: string,
+  body: Blob,
+  contentType: string,
+  options: UploadOptions = {},
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', path);
+    request.withCredentials = true;
+    request.responseType = 'text';
+    request.setRequestHeader('content-type', contentType);
+    request.setRequestHeader('accept', 'application/json');
+    request.setRequestHeader('accept-language', requestLanguage);
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total);
+    };
+    request.onload = () => {
+      let parsed: unknown = null;
+      try {
+        parsed = request.responseText ? (JSON.parse(request.responseText) as unknown) : null;
+      } catch {
+        parsed = null;
+      }
+      if (request.status >= 200 && request.status < 300) {
+        options.onProgress?.(1);
+        resolve(parsed as T);
+        return;
+      }
+      const error = problemToError(request.status, parsed);
+      if (request.status === 401) onUnauthorized();
+      reject(error);
+    };
+    request.onerror = () => {
+      reject(new ApiError({ status: 0, code: 'network_error', detail: '' }));
+    };
+    request.onabort = () => {
+      reject(new DOMException('Upload aborted', 'AbortError'));
+    };
+    options.signal?.addEventListener('abort', () => {
+      request.abort();
+    });
+    request.send(body);
+  });
 }

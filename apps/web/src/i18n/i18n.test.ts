@@ -1,8 +1,31 @@
+import {
+  CASE_MOVES,
+  CASE_STAGE_ZH,
+  CASE_STAGES,
+  DEVICE_STATES,
+  DEVICE_TYPE_ZH,
+  DEVICE_TYPES,
+  LINKAGE_ZH,
+  LINKAGES,
+  SEVERITIES,
+  SEVERITY_ZH,
+  SOURCE_CHANNELS,
+  SOURCE_MAPPINGS,
+  TASK_STATES,
+  UNIT_TYPE_ZH,
+  UNIT_TYPES,
+} from '@jiedao/contracts/constants';
 import { describe, expect, it } from 'vitest';
 import { FACILITY_TYPES, COMPLEX_TIERS, CONSENT_PURPOSES, ROLES } from '../domain';
-import en from './en';
+import enBase from './en';
+import governanceEn from './en.governance';
 import { otherLanguage, toLanguage } from './languages';
-import zhCN from './zh-CN';
+import zhCNBase from './zh-CN';
+import governanceZhCN from './zh-CN.governance';
+
+// The full trees as i18next holds them once the governance pages have loaded their part.
+const zhCN = { ...zhCNBase, ...governanceZhCN };
+const en = { ...enBase, ...governanceEn };
 
 /** Every leaf key path, e.g. `login.submit`. */
 function leafKeys(tree: object, prefix = ''): string[] {
@@ -31,6 +54,11 @@ function lookup(tree: object, path: string): unknown {
 describe('translations', () => {
   it('zh-CN and en have exactly the same keys', () => {
     expect(leafKeys(en).sort()).toEqual(leafKeys(zhCN).sort());
+  });
+
+  it('keeps the governance part apart from the base (no key in both)', () => {
+    const base = new Set(Object.keys(zhCNBase));
+    expect(Object.keys(governanceZhCN).filter((key) => base.has(key))).toEqual([]);
   });
 
   it('has no empty strings', () => {
@@ -65,6 +93,34 @@ describe('translations', () => {
       governance_contact: '治理联络',
       marketing: '活动推送',
     });
+  });
+});
+
+describe('governance labels', () => {
+  it('names every stage, move, linkage, severity, unit, device, task state, channel and mapping', () => {
+    const groups: [string, readonly string[]][] = [
+      ['caseStage', CASE_STAGES],
+      ['caseMove', CASE_MOVES],
+      ['linkage', LINKAGES],
+      ['severity', SEVERITIES],
+      ['unitType', UNIT_TYPES],
+      ['deviceType', DEVICE_TYPES],
+      ['deviceState', DEVICE_STATES],
+      ['taskState', TASK_STATES],
+      ['sourceChannel', SOURCE_CHANNELS],
+      ['sourceMapping', SOURCE_MAPPINGS],
+    ];
+    for (const [group, values] of groups) {
+      expect(Object.keys(lookup(zhCN, group) as object).sort(), group).toEqual([...values].sort());
+    }
+  });
+
+  it('uses the contract’s Chinese names, so the UI and the Excel exports agree', () => {
+    expect(zhCN.caseStage).toEqual(CASE_STAGE_ZH);
+    expect(zhCN.linkage).toEqual(LINKAGE_ZH);
+    expect(zhCN.severity).toEqual(SEVERITY_ZH);
+    expect(zhCN.unitType).toEqual(UNIT_TYPE_ZH);
+    expect(zhCN.deviceType).toEqual(DEVICE_TYPE_ZH);
   });
 });
 

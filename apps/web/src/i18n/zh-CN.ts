@@ -2,6 +2,7 @@
  * Simplified Chinese UI text (default language). `en.ts` must have exactly the same keys:
  * the compiler checks it through the `Messages` type and `i18n.test.ts` checks it at run time.
  * Do not use the `count` interpolation variable: it would switch i18next into plural keys.
+ * The governance pages' text is in `zh-CN.governance.ts`, loaded with those pages (see governance.ts).
  */
 const zhCN = {
   app: {
@@ -18,6 +19,13 @@ const zhCN = {
     requestId: '请求编号：{{id}}',
     backHome: '返回首页',
     labelValue: '{{label}}：{{value}}',
+    refresh: '刷新',
+    close: '关闭',
+    back: '返回',
+    copy: '复制',
+    copied: '已复制',
+    yes: '是',
+    no: '否',
   },
   header: {
     switchLanguage: 'English',
@@ -28,8 +36,16 @@ const zhCN = {
   },
   nav: {
     label: '主导航',
+    console: '调度台',
+    screen: '指挥大屏',
+    tasks: '我的任务',
     map: '地图',
     facilities: '设施',
+    report: '我要报事',
+    myReports: '我的报事',
+    devices: '设备',
+    sources: '数据源',
+    kpis: '考核',
     profile: '我的',
     audit: '访问审计',
   },
@@ -59,7 +75,8 @@ const zhCN = {
       rate_limited: '操作过于频繁，请稍后再试。',
       validation_failed: '填写的内容有误，请检查标红的项目。',
       malformed_json: '请求格式有误，请刷新页面后重试。',
-      payload_too_large: '提交的内容过大。',
+      payload_too_large: '提交的内容过大（照片不超过 5 MB）。',
+      unsupported_media_type: '不支持这种文件类型。',
       conflict: '该记录已存在或已被他人修改。',
       already_verified: '您已完成实名核验。',
       verification_no_match: '姓名与身份证号不一致，请核对后重试。',

@@ -1,6 +1,14 @@
 import {
+  AlertOutlined,
+  ApiOutlined,
   AuditOutlined,
+  BarChartOutlined,
+  CarryOutOutlined,
+  ClusterOutlined,
+  EditOutlined,
   EnvironmentOutlined,
+  FileSearchOutlined,
+  FundProjectionScreenOutlined,
   LogoutOutlined,
   ShopOutlined,
   UserOutlined,
@@ -16,6 +24,7 @@ import { ElderSwitch } from '../components/ElderSwitch';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { PageErrorBoundary } from '../components/PageErrorBoundary';
 import { PageSpin } from '../components/FullPageSpin';
+import { PHONE_QUERY, useMediaQuery } from '../components/useMediaQuery';
 import { distinctRoles } from '../domain';
 import { toLanguage } from '../i18n/languages';
 import { navigationFor, pageForPath, type PageKey } from '../navigation';
@@ -24,6 +33,14 @@ import { useElderMode } from '../prefs/ElderMode';
 const { Header, Sider, Content } = Layout;
 
 const ICONS: Record<PageKey, ReactNode> = {
+  console: <AlertOutlined />,
+  screen: <FundProjectionScreenOutlined />,
+  tasks: <CarryOutOutlined />,
+  report: <EditOutlined />,
+  myReports: <FileSearchOutlined />,
+  devices: <ClusterOutlined />,
+  sources: <ApiOutlined />,
+  kpis: <BarChartOutlined />,
   map: <EnvironmentOutlined />,
   facilities: <ShopOutlined />,
   profile: <UserOutlined />,
@@ -41,6 +58,8 @@ export function AppShell() {
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
   const [loggingOut, setLoggingOut] = useState(false);
+  // On a phone the side menu would take a quarter of the width: the pages go in a bottom tab bar.
+  const phone = useMediaQuery(PHONE_QUERY);
 
   const roles = distinctRoles(me.roles);
   const nav = navigationFor(roles);
@@ -73,7 +92,7 @@ export function AppShell() {
   };
 
   return (
-    <Layout className="shell">
+    <Layout className={phone ? 'shell shell-phone' : 'shell'}>
       <a className="skip-link" href="#main-content">
         {t('app.skipToContent')}
       </a>
@@ -102,32 +121,41 @@ export function AppShell() {
           </Flex>
           <LanguageSwitch />
           <ElderSwitch />
-          <Button icon={<LogoutOutlined />} onClick={onLogout} loading={loggingOut} data-testid="logout">
-            {t('header.logout')}
+          <Button
+            icon={<LogoutOutlined />}
+            onClick={onLogout}
+            loading={loggingOut}
+            data-testid="logout"
+            aria-label={t('header.logout')}
+            title={t('header.logout')}
+          >
+            {phone ? null : t('header.logout')}
           </Button>
         </Flex>
       </Header>
       <Layout>
-        <Sider
-          width={elder ? 240 : 208}
-          collapsible
-          collapsed={collapsed}
-          onCollapse={setCollapsed}
-          breakpoint="lg"
-          collapsedWidth={elder ? 80 : 64}
-          className="shell-sider"
-          theme="light"
-        >
-          <nav aria-label={t('nav.label')}>
-            <Menu
-              mode="inline"
-              items={items}
-              selectedKeys={current ? [current] : []}
-              onClick={onMenuClick}
-              className="shell-menu"
-            />
-          </nav>
-        </Sider>
+        {!phone && (
+          <Sider
+            width={elder ? 240 : 208}
+            collapsible
+            collapsed={collapsed}
+            onCollapse={setCollapsed}
+            breakpoint="lg"
+            collapsedWidth={elder ? 80 : 64}
+            className="shell-sider"
+            theme="light"
+          >
+            <nav aria-label={t('nav.label')}>
+              <Menu
+                mode="inline"
+                items={items}
+                selectedKeys={current ? [current] : []}
+                onClick={onMenuClick}
+                className="shell-menu"
+              />
+            </nav>
+          </Sider>
+        )}
         <Content id="main-content" className="shell-content" tabIndex={-1}>
           <PageErrorBoundary key={location.pathname}>
             <Suspense fallback={<PageSpin />}>
@@ -136,6 +164,27 @@ export function AppShell() {
           </PageErrorBoundary>
         </Content>
       </Layout>
+      {phone && (
+        <nav className="tabbar" aria-label={t('nav.label')}>
+          {nav.map((item) => (
+            <button
+              key={item.key}
+              type="button"
+              className={item.key === current ? 'tabbar-item tabbar-item-current' : 'tabbar-item'}
+              aria-current={item.key === current ? 'page' : undefined}
+              onClick={() => {
+                if (item.path !== location.pathname) void navigate(item.path);
+              }}
+              data-testid={item.testId}
+            >
+              <span className="tabbar-icon" aria-hidden="true">
+                {ICONS[item.key]}
+              </span>
+              <span className="tabbar-label">{t(item.labelKey)}</span>
+            </button>
+          ))}
+        </nav>
+      )}
     </Layout>
   );
 }

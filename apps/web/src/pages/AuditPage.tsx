@@ -2,17 +2,16 @@ import type { AccessAuditEntry } from '@jiedao/contracts';
 import { Card, DatePicker, Flex, Table, Tag, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import dayjs from 'dayjs';
-import 'dayjs/locale/zh-cn';
-import i18next from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toQuery } from '../api/client';
 import { useApi } from '../api/useApi';
+// Month and weekday names in the date picker follow the UI language.
+import '../components/dayjsLocale';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { useLabels } from '../components/useLabels';
 import { formatDateTime, shanghaiDayRange } from '../format';
-import { toLanguage } from '../i18n/languages';
 import { useElderMode } from '../prefs/ElderMode';
 
 interface Paged<T> {
@@ -23,13 +22,6 @@ interface Paged<T> {
 }
 
 const DAY_FORMAT = 'YYYY-MM-DD';
-
-// Month and weekday names in the date picker follow the UI language.
-function syncDayjsLocale(language: string): void {
-  dayjs.locale(toLanguage(language) === 'en' ? 'en' : 'zh-cn');
-}
-syncDayjsLocale(i18next.language);
-i18next.on('languageChanged', syncDayjsLocale);
 
 export default function AuditPage() {
   const { t } = useTranslation();

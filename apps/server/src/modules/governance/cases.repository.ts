@@ -121,9 +121,14 @@ export async function listCases(
   const [rows, count] = await Promise.all([
     caseSummaries(db, tenantId)
       .where('c.id', 'in', ids)
-      // Most urgent first: severity, then the nearest deadline, then the newest.
+      // Cases still in the loop before those waiting for a rating or suspended; then the deadline
+      // that runs now (response until someone responded, then resolution), overdue first; then
+      // severity; then the newest.
+      .orderBy(
+        sql`case when c.stage in ('intake','triage','dispatch','handling','feedback','verify') then 0 else 1 end`,
+      )
+      .orderBy(sql`case when c.responded_at is null then c.response_due_at else c.resolve_due_at end`, 'asc')
       .orderBy(sql`case c.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`)
-      .orderBy(sql`coalesce(c.response_due_at, c.resolve_due_at)`, 'asc')
       .orderBy('c.createdAt', 'desc')
       .limit(window.limit)
       .offset(window.offset)

@@ -16,3 +16,10 @@ export {
 export { moveCase, actOnTask } from './cases.service.js';
 export { runSweeps } from './sweeps.js';
 export type { GovernanceTables } from './governance.tables.js';
+export {
+  importDevices,
+  listDevices,
+  exportDevices,
+  deviceStats,
+  type ImportProgress,
+} from './devices.service.js';

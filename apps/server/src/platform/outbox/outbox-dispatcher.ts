@@ -172,17 +172,19 @@ export class OutboxDispatcher {
     for (const timer of this.#retryTimers) clearTimeout(timer);
     this.#retryTimers.clear();
     await this.#cycle;
-    try {
-      // Another process can take over at once instead of waiting for the leases to run out.
-      await this.#db
-        .updateTable('outboxSubscriber')
-        .set({ leaseOwner: null, leaseUntil: null })
-        .where('name', 'in', [...this.#subscriptions.keys()])
-        .where('leaseOwner', '=', this.#owner)
-        .execute();
-    } catch (error) {
-      this.#log.warn({ err: error }, 'outbox: could not release subscriber leases');
-    }
+    // With no subscribers there is nothing to release (and `in ()` is not SQL).
+    if (this.#subscriptions.size > 0)
+      try {
+        // Another process can take over at once instead of waiting for the leases to run out.
+        await this.#db
+          .updateTable('outboxSubscriber')
+          .set({ leaseOwner: null, leaseUntil: null })
+          .where('name', 'in', [...this.#subscriptions.keys()])
+          .where('leaseOwner', '=', this.#owner)
+          .execute();
+      } catch (error) {
+        this.#log.warn({ err: error }, 'outbox: could not release subscriber leases');
+      }
     this.#state = 'stopped';
   }
 
