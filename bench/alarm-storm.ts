@@ -60,6 +60,7 @@ import {
   type LatencySummary,
   type Reader,
 } from './governance-lib.js';
+import type { PublishLoadResult } from './mqtt-passthrough.js';
 
 const TARGET_P99_MS = 100;
 
@@ -232,8 +233,8 @@ async function measureBackend(backend: Backend, broker: Broker) {
 
   let background: DeviceLoadHandle | undefined;
   const runId = `storm${process.pid}${backend === 'pglite' ? 'l' : 'p'}`;
-  const poller = pollQueue(server);
-  let published;
+  let poller: Poller | undefined;
+  let published: PublishLoadResult | undefined;
   let stormStartedAt = 0;
   let lastCommitAt = 0;
   try {
@@ -258,6 +259,7 @@ async function measureBackend(backend: Backend, broker: Broker) {
       await sleep(15_000);
     }
     log(`[${backend}] polling the open-case queue for ${idleSeconds} s before the storm …`);
+    poller = pollQueue(server);
     await sleep(idleSeconds * 1000);
 
     poller.phase = 'storm';
@@ -288,21 +290,23 @@ async function measureBackend(backend: Backend, broker: Broker) {
     }
     lastCommitAt = lastIncidentAt;
   } finally {
-    await poller.stop();
+    await poller?.stop();
     background?.stop();
     if (background) await background.result;
   }
+  if (!published || !poller) throw new Error('the storm publisher reported nothing');
 
-  // The API's view, as the big screen shows it.
-  const api = (await getJson(
-    `${server.baseUrl}/api/governance/incidents?status=open&category=fire&pageSize=200`,
-    {
-      cookie: server.cookie,
-    },
-  )) as {
-    items: Array<{ id: string; storm: boolean; eventCount: number; deviceCount: number; title: string }>;
-  };
-  const apiStorm = stormCreated ? api.items.find((item) => item.id === stormCreated!.id) : undefined;
+  // The API's view, as the big screen shows it (paged: a background load opens many fire incidents).
+  type ApiIncident = { id: string; storm: boolean; eventCount: number; deviceCount: number; title: string };
+  let apiStorm: ApiIncident | undefined;
+  for (let page = 1; stormCreated && !apiStorm && page <= 50; page++) {
+    const { items } = (await getJson(
+      `${server.baseUrl}/api/governance/incidents?status=open&category=fire&pageSize=200&page=${page}`,
+      { cookie: server.cookie },
+    )) as { items: ApiIncident[] };
+    apiStorm = items.find((item) => item.id === stormCreated!.id);
+    if (items.length < 200) break;
+  }
 
   stream.close();
   await maintenance.stop();

@@ -229,7 +229,10 @@ export async function readFleet(reader: Reader, tenantCode = DEMO_TENANT_CODE): 
   };
 }
 
-/** The category the intake gives a sensor's alarm (cameras: none — they alarm through their own source). */
+/**
+ * The category the intake gives a sensor's alarm; undefined for cameras (an MQTT alarm of a camera
+ * keeps the mapping's `safety_hazard`; their analytics alarms come through the camera source).
+ */
 export function alarmCategory(device: FleetDevice): string | undefined {
   return (DEVICE_ALARM_CATEGORY as Readonly<Record<string, string>>)[device.type];
 }
@@ -620,7 +623,7 @@ export async function startGovernanceServer(options: StartGovernanceOptions): Pr
   };
 }
 
-/** CPU seconds of the PostgreSQL backends serving `databaseUrl`'s database (its pool's connections). */
+/** Pids of the PostgreSQL backends serving `databaseUrl`'s database (the server's pool), for CPU accounting. */
 export async function postgresBackendPids(reader: Reader, databaseUrl: string): Promise<number[]> {
   const name = new URL(databaseUrl).pathname.slice(1);
   const rows = await reader.query<{ pid: number }>(
