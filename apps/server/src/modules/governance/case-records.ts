@@ -2,12 +2,13 @@ import { categoryOf, type CaseStage, type Severity } from '@jiedao/contracts/con
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../platform/database/schema.js';
 import { newId } from '../../platform/ids.js';
+import { localDate } from '../../platform/local-date.js';
 import { unnestInsert, type UnnestColumn } from '../../platform/database/unnest.js';
 import { dueAt, type SlaBook } from './sla.js';
 
 /** Local (Beijing) date as YYYYMMDD, the day part of a case number. */
-export function caseDay(at: Date, utcOffsetMinutes = 480): string {
-  return new Date(at.getTime() + utcOffsetMinutes * 60_000).toISOString().slice(0, 10).replaceAll('-', '');
+export function caseDay(at: Date): string {
+  return localDate(at).replaceAll('-', '');
 }
 
 /** Reserves `count` consecutive case numbers of the day: 20261129-00001 … */

@@ -4,22 +4,12 @@ import { sql } from 'kysely';
 import { assertRole, type Actor } from '../../platform/auth/actor.js';
 import { AppError } from '../../platform/errors.js';
 import { buildWorkbook } from '../../platform/export/xlsx.js';
+import { localDate, localMidnight } from '../../platform/local-date.js';
 import { COMMAND_ROLES } from './cases.service.js';
 import type { Governance } from './governance.js';
 import { listSources, type BrokerStatus } from './sources.service.js';
 
 const DAY_MS = 86_400_000;
-const BEIJING_MS = 8 * 3600_000;
-
-/** Local (Beijing) midnight of a YYYY-MM-DD date, as an instant. */
-function localMidnight(date: string): Date {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - BEIJING_MS);
-}
-
-function localDate(at: Date): string {
-  return new Date(at.getTime() + BEIJING_MS).toISOString().slice(0, 10);
-}
-
 function rate(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part / whole) * 1000) / 1000;
 }

@@ -12,6 +12,7 @@ import { assertRole, type Actor } from '../../platform/auth/actor.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { pageWindow } from '../../platform/http/paging.js';
 import { newId } from '../../platform/ids.js';
+import { localDate, localMidnight } from '../../platform/local-date.js';
 import { COMMAND_ROLES } from './cases.service.js';
 import type { Governance } from './governance.js';
 import { hashApiKey, newSecret } from './sources.js';
@@ -71,11 +72,6 @@ function endpointOf(tenantCode: string, row: { code: string; channel: string }):
   }
 }
 
-function startOfLocalDay(now = new Date()): Date {
-  const local = new Date(now.getTime() + 8 * 3600_000);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 8 * 3600_000);
-}
-
 export async function listSources(g: Governance, actor: Actor, broker: BrokerStatus): Promise<EventSource[]> {
   assertRole(actor, COMMAND_ROLES);
   const tenant = await g.ctx.db
@@ -83,7 +79,7 @@ export async function listSources(g: Governance, actor: Actor, broker: BrokerSta
     .select('code')
     .where('id', '=', actor.tenantId)
     .executeTakeFirstOrThrow();
-  const today = startOfLocalDay();
+  const today = localMidnight(localDate(new Date()));
   const rows = await g.ctx.db
     .selectFrom('eventSource as s')
     .where('s.tenantId', '=', actor.tenantId)

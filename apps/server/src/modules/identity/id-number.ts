@@ -5,6 +5,7 @@
  * YYYYMMDD, 3-digit sequence code whose last digit is odd for men and even for women, and an
  * ISO 7064 MOD 11-2 check character (0–9 or X).
  */
+import { localDate } from '../../platform/local-date.js';
 
 /** Which rule a rejected number failed, in the order they are checked. */
 export type ResidentIdCheck = 'length' | 'format' | 'region' | 'birth_date' | 'check_digit';
@@ -54,9 +55,6 @@ const PROVINCE_CODES: ReadonlySet<string> = new Set([
 const RESIDENCE_PERMIT_REGION_CODES: ReadonlySet<string> = new Set(['810000', '820000', '830000']);
 
 const EARLIEST_BIRTH_DATE = '1900-01-01';
-// Mainland China has used UTC+8 without daylight saving since 1991, so "today" is computed at that fixed offset
-// rather than in the server's time zone, which may be UTC in containers.
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 function fail(check: ResidentIdCheck, message: string, messageZh: string): InvalidResidentIdNumber {
   return { ok: false, check, message, messageZh };
@@ -92,10 +90,6 @@ function parseCompactDate(compact: string): string | undefined {
     return undefined;
   }
   return `${compact.slice(0, 4)}-${compact.slice(4, 6)}-${compact.slice(6, 8)}`;
-}
-
-function formatChinaDate(instant: Date): string {
-  return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /**
@@ -147,7 +141,7 @@ export function checkResidentIdNumber(raw: string, today: Date = new Date()): Re
     );
   }
   // ISO dates compare correctly as strings.
-  if (birthDate > formatChinaDate(today)) {
+  if (birthDate > localDate(today)) {
     return fail('birth_date', `birth date ${birthDate} is in the future`, `出生日期${birthDate}晚于今天`);
   }
 
