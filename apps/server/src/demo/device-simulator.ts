@@ -31,11 +31,7 @@ export function startDeviceSimulator(
   let running: Promise<void> | undefined;
 
   const tick = async () => {
-    const tenant = await ctx.db
-      .selectFrom('tenant')
-      .select('id')
-      .where('code', '=', tenantCode)
-      .executeTakeFirst();
+    const tenant = await g.directory.tenantByCode(tenantCode);
     if (!tenant) return;
     const source = await g.directory.source(tenant.id, 'iot');
     if (!source) return;

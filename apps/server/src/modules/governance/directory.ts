@@ -1,6 +1,7 @@
 import type { DeviceState, DeviceType, SourceChannel, SourceMapping } from '@jiedao/contracts/constants';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/database/schema.js';
+import { placesRepository } from '../places/index.js';
 
 /**
  * In-memory directories the intake consults for every message: sources by code and devices by code,
@@ -73,10 +74,34 @@ function toDevice(row: Omit<DeviceInfo, 'type' | 'state'> & { type: string; stat
 }
 
 export class Directory {
+  /** Tenants by code, for the channels that name a subdistrict in a URL or topic. */
+  readonly #tenants = new Map<string, { id: string; code: string }>();
+  /** Codes looked up and not found, with when (a flood to an unknown code costs no query each). */
+  readonly #tenantMisses = new Map<string, number>();
   readonly #sources = new Map<string, Promise<Map<string, SourceInfo>>>();
-  readonly #tenants = new Map<string, Promise<TenantDirectory>>();
+  readonly #directories = new Map<string, Promise<TenantDirectory>>();
 
   constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * A subdistrict by its code (webhook URLs, MQTT topics, Open311 jurisdiction ids). Found tenants
+   * are kept; a code not found is asked again after a while, so a subdistrict set up later is seen.
+   */
+  async tenantByCode(code: string): Promise<{ id: string; code: string } | undefined> {
+    const known = this.#tenants.get(code);
+    if (known) return known;
+    const missedAt = this.#tenantMisses.get(code);
+    if (missedAt !== undefined && Date.now() - missedAt < UNKNOWN_RECHECK_MS) return undefined;
+    const row = await placesRepository.findTenantByCode(this.db, code);
+    if (!row) {
+      this.#tenantMisses.set(code, Date.now());
+      return undefined;
+    }
+    const tenant = { id: row.id, code: row.code };
+    this.#tenants.set(code, tenant);
+    this.#tenantMisses.delete(code);
+    return tenant;
+  }
 
   async source(tenantId: string, code: string): Promise<SourceInfo | undefined> {
     return (await this.#loadSources(tenantId)).get(code);
@@ -139,7 +164,7 @@ export class Directory {
   }
 
   invalidateDevices(tenantId: string): void {
-    this.#tenants.delete(tenantId);
+    this.#directories.delete(tenantId);
   }
 
   #loadSources(tenantId: string): Promise<Map<string, SourceInfo>> {
@@ -166,7 +191,7 @@ export class Directory {
   }
 
   #loadTenant(tenantId: string): Promise<TenantDirectory> {
-    let loading = this.#tenants.get(tenantId);
+    let loading = this.#directories.get(tenantId);
     if (!loading) {
       loading = (async () => {
         const [devices, buildings] = await Promise.all([
@@ -183,8 +208,8 @@ export class Directory {
           buildings,
         };
       })();
-      this.#tenants.set(tenantId, loading);
-      loading.catch(() => this.#tenants.delete(tenantId));
+      this.#directories.set(tenantId, loading);
+      loading.catch(() => this.#directories.delete(tenantId));
     }
     return loading;
   }

@@ -656,18 +656,6 @@ function registerAttachmentRoutes(fastify: FastifyInstance, g: Governance): void
  * after the event is committed. Unknown tenant, source or a bad signature: 401, counted per source.
  */
 function registerWebhookIntake(fastify: FastifyInstance, g: Governance): void {
-  const tenants = new Map<string, string | null>();
-  const tenantIdOf = async (code: string) => {
-    if (!tenants.has(code)) {
-      const row = await g.ctx.db
-        .selectFrom('tenant')
-        .select('id')
-        .where('code', '=', code)
-        .executeTakeFirst();
-      tenants.set(code, row?.id ?? null);
-    }
-    return tenants.get(code) ?? undefined;
-  };
   fastify.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     // Read every body as bytes, a little over the limit so an oversized one can still be kept.
@@ -693,7 +681,7 @@ function registerWebhookIntake(fastify: FastifyInstance, g: Governance): void {
         reply: FastifyReply,
       ) => {
         const unauthorized = (detail: string) => new AppError('unauthenticated', detail);
-        const tenantId = await tenantIdOf(request.params.tenant);
+        const tenantId = (await g.directory.tenantByCode(request.params.tenant))?.id;
         if (!tenantId) throw unauthorized('Unknown source key');
         const source = await g.directory.source(tenantId, request.params.source);
         const secret = source ? sourceSecret(g.ctx.cipher, source) : undefined;

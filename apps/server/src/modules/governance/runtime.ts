@@ -36,20 +36,12 @@ export function startGovernance(
   const governance = createGovernance(ctx, locator, { realtime: hub });
   const config = ctx.config;
   const unroutable = { count: 0, lastTopic: null as string | null };
-  const tenantIds = new Map<string, string | null>();
-  const tenantIdOf = async (code: string) => {
-    if (!tenantIds.has(code)) {
-      const row = await ctx.db.selectFrom('tenant').select('id').where('code', '=', code).executeTakeFirst();
-      tenantIds.set(code, row?.id ?? null);
-    }
-    return tenantIds.get(code) ?? undefined;
-  };
 
   const handleMqtt = async (batch: IngestMessage[]): Promise<void> => {
     const submissions: IntakeSubmission[] = [];
     for (const message of batch) {
       const match = DEVICE_TOPIC.exec(message.topic);
-      const tenantId = match ? await tenantIdOf(match[1]!) : undefined;
+      const tenantId = match ? (await governance.directory.tenantByCode(match[1]!))?.id : undefined;
       const source = tenantId ? await governance.directory.source(tenantId, 'iot') : undefined;
       if (!tenantId || !source) {
         unroutable.count++;

@@ -13,6 +13,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { pageWindow } from '../../platform/http/paging.js';
 import { newId } from '../../platform/ids.js';
 import { localDate, localMidnight } from '../../platform/local-date.js';
+import { placesRepository } from '../places/index.js';
 import { COMMAND_ROLES } from './cases.service.js';
 import type { Governance } from './governance.js';
 import { hashApiKey, newSecret } from './sources.js';
@@ -74,11 +75,8 @@ function endpointOf(tenantCode: string, row: { code: string; channel: string }):
 
 export async function listSources(g: Governance, actor: Actor, broker: BrokerStatus): Promise<EventSource[]> {
   assertRole(actor, COMMAND_ROLES);
-  const tenant = await g.ctx.db
-    .selectFrom('tenant')
-    .select('code')
-    .where('id', '=', actor.tenantId)
-    .executeTakeFirstOrThrow();
+  const tenant = await placesRepository.findTenant(g.ctx.db, actor.tenantId);
+  if (!tenant) throw notFound('Tenant');
   const today = localMidnight(localDate(new Date()));
   const rows = await g.ctx.db
     .selectFrom('eventSource as s')

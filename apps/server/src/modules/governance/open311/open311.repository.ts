@@ -17,10 +17,6 @@ export const CLOSED_STAGES = ['closed', 'evaluation', 'duplicate'] as const;
 /** Task states whose unit is (or was) responsible; returned and cancelled tasks no longer count. */
 const RESPONSIBLE_TASK_STATES = ['pending', 'accepted', 'done'];
 
-export function findTenantByCode(db: Db, code: string) {
-  return db.selectFrom('tenant').select(['id', 'code']).where('code', '=', code).executeTakeFirst();
-}
-
 /** The Open311 source holding an API key (by its hash), in whichever tenant it is. */
 export function findSourceByApiKeyHash(db: Db, apiKeyHash: string) {
   return db

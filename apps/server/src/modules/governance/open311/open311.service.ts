@@ -88,22 +88,6 @@ export function discovery(url: string, locale: Locale) {
   };
 }
 
-const tenantsByCode = new WeakMap<Governance, Map<string, { id: string; code: string }>>();
-
-async function tenantByCode(g: Governance, code: string) {
-  let cache = tenantsByCode.get(g);
-  if (!cache) {
-    cache = new Map<string, { id: string; code: string }>();
-    tenantsByCode.set(g, cache);
-  }
-  const cached = cache.get(code);
-  if (cached) return cached;
-  const row = await repo.findTenantByCode(g.ctx.db, code);
-  // Only hits are kept: a subdistrict set up later must not stay unknown.
-  if (row) cache.set(code, row);
-  return row;
-}
-
 /**
  * The tenant of a call. An api_key names its source and so its tenant (jurisdiction_id, if also
  * given, must agree); reads may name the tenant by jurisdiction_id alone. Writes need the key.
@@ -125,7 +109,7 @@ export async function resolveClient(
   }
   if (options.requireKey) throw new AppError('forbidden', 'api_key is required');
   if (!jurisdictionId) throw invalid('jurisdiction_id', 'is required (or an api_key)');
-  const tenant = await tenantByCode(g, jurisdictionId);
+  const tenant = await g.directory.tenantByCode(jurisdictionId);
   if (!tenant) throw missing(`jurisdiction_id "${jurisdictionId}" was not found`);
   return { tenantId: tenant.id, tenantCode: tenant.code };
 }
