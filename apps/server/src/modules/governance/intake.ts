@@ -108,7 +108,6 @@ interface WorkItem {
   lat: number | null;
   /** Correlation key of the incident the event joins; reports have none (each is its own). */
   incidentKey?: string;
-  stormKey?: string;
   incidentId: string | null;
 }
 
@@ -118,16 +117,38 @@ interface DraftIncident {
   tenantId: string;
   storm: boolean;
   item: WorkItem;
-  deviceIds: Set<string>;
   /** Open incidents (from the database) this storm absorbs. */
   absorbs: OpenIncident[];
-  eventCount: number;
+}
+
+/** Another writer changed incidents this batch relied on: roll back, reload, run again. */
+/** Messages from one unregistered device code in a batch. */
+interface UnknownDeviceCount {
+  tenantId: string;
+  sourceId: string;
+  code: string;
+  count: number;
   first: Date;
   last: Date;
+  payload: string;
+}
+
+interface DeadLetterDraft {
+  index: number;
+  id: string;
+  submission: IntakeSubmission;
+  reason: string;
+}
+
+/** The latest heartbeat of a device in a batch. */
+interface Heartbeat {
+  tenantId: string;
+  device: DeviceInfo;
+  at: Date;
 }
 
 class RetryBatch extends Error {
-  constructor(readonly keys: string[]) {
+  constructor() {
     super('incident state changed under the batch');
   }
 }
@@ -274,21 +295,9 @@ export class IntakePipeline {
   async #process(batch: IntakeSubmission[]): Promise<IntakeOutcome[]> {
     const { directory, locator } = this.deps;
     const outcomes: Array<IntakeOutcome | undefined> = Array.from({ length: batch.length }, () => undefined);
-    const deadLetters: Array<{ index: number; id: string; submission: IntakeSubmission; reason: string }> =
-      [];
-    const unknown = new Map<
-      string,
-      {
-        tenantId: string;
-        sourceId: string;
-        code: string;
-        count: number;
-        first: Date;
-        last: Date;
-        payload: string;
-      }
-    >();
-    const heartbeats = new Map<string, { tenantId: string; device: DeviceInfo; at: Date }>();
+    const deadLetters: DeadLetterDraft[] = [];
+    const unknown = new Map<string, UnknownDeviceCount>();
+    const heartbeats = new Map<string, Heartbeat>();
     const items: WorkItem[] = [];
     const seenMessages = new Set<string>();
 
@@ -468,20 +477,9 @@ export class IntakePipeline {
   private async write(
     trx: Transaction<Database>,
     items: WorkItem[],
-    heartbeats: Map<string, { tenantId: string; device: DeviceInfo; at: Date }>,
-    unknown: Map<
-      string,
-      {
-        tenantId: string;
-        sourceId: string;
-        code: string;
-        count: number;
-        first: Date;
-        last: Date;
-        payload: string;
-      }
-    >,
-    deadLetters: Array<{ index: number; id: string; submission: IntakeSubmission; reason: string }>,
+    heartbeats: Map<string, Heartbeat>,
+    unknown: Map<string, UnknownDeviceCount>,
+    deadLetters: DeadLetterDraft[],
     books: Map<string, SlaBook>,
   ) {
     const { cipher } = this.deps;
@@ -674,10 +672,7 @@ export class IntakePipeline {
           ${col(newDrafts, (d) => counts.get(d.id)!.last)}::timestamptz[]) as v(t, i, c, k, s, ti, d, b, g, co, x, y, st, n, dc, f, l)
         on conflict do nothing
         returning id`.execute(trx);
-      if (rows.rows.length < newDrafts.length) {
-        const done = new Set(rows.rows.map((row) => row.id));
-        throw new RetryBatch(newDrafts.filter((draft) => !done.has(draft.id)).map((draft) => draft.key));
-      }
+      if (rows.rows.length < newDrafts.length) throw new RetryBatch();
       for (const draft of newDrafts)
         if (!draft.key.startsWith('report|')) opened.set(draft.key, { id: draft.id, caseId: null });
     }
@@ -696,11 +691,7 @@ export class IntakePipeline {
           -- Lets the planner probe the primary key instead of scanning incident once per row.
           and i.id = any(${col(updates, ([id]) => id)}::uuid[])
         returning i.id`.execute(trx);
-      if (rows.rows.length < updates.length) {
-        const done = new Set(rows.rows.map((row) => row.id));
-        const stale = updates.filter(([id]) => !done.has(id)).map(([id]) => id);
-        throw new RetryBatch(stale);
-      }
+      if (rows.rows.length < updates.length) throw new RetryBatch();
     }
 
     // Storms absorb the open per-device incidents of their window, with their events and cases.
@@ -974,11 +965,7 @@ export class IntakePipeline {
       tenantId,
       storm,
       item,
-      deviceIds: new Set(item.device ? [item.device.id] : []),
       absorbs: [],
-      eventCount: 0,
-      first: item.event.occurredAt,
-      last: item.event.occurredAt,
     };
   }
 

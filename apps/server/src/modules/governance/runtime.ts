@@ -21,8 +21,6 @@ export interface GovernanceRuntime {
   hub: RealtimeHub;
   mqtt: MqttIngestor | undefined;
   brokerStatus(): BrokerStatus;
-  /** Runs the sweeps once now (tests and the CLI). */
-  sweep: typeof runSweeps;
   /** Messages whose topic named no known tenant (counted, logged; nothing to store them under). */
   unroutable: { count: number; lastTopic: string | null };
 }
@@ -117,5 +115,5 @@ export function startGovernance(
     await governance.intake.stop();
   });
 
-  return { governance, hub, mqtt, brokerStatus, sweep: runSweeps, unroutable };
+  return { governance, hub, mqtt, brokerStatus, unroutable };
 }
