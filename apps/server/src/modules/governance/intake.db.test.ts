@@ -184,6 +184,7 @@ describe('device alarms', () => {
       lastSeenAt: new Date(Date.now() - 86_400_000),
     });
     g.directory.invalidateDevices(tenant.id);
+    await t.ctx.db.updateTable('eventSource').set({ lastMessageAt: null }).where('id', '=', iot.id).execute();
     expect(await g.intake.submitOne(deviceMessage(device!.code, 'heartbeat', {}))).toEqual({
       status: 'heartbeat',
     });
@@ -193,6 +194,13 @@ describe('device alarms', () => {
       .where('id', '=', device!.id)
       .executeTakeFirstOrThrow();
     expect(row.state).toBe('online');
+    // A heartbeat is traffic of its source: the IoT source is not idle.
+    const iotSource = await t.ctx.db
+      .selectFrom('eventSource')
+      .select('lastMessageAt')
+      .where('id', '=', iot.id)
+      .executeTakeFirstOrThrow();
+    expect(Date.now() - iotSource.lastMessageAt!.getTime()).toBeLessThan(60_000);
     expect(Date.now() - row.lastSeenAt!.getTime()).toBeLessThan(60_000);
 
     const fault = await g.intake.submitOne(deviceMessage(device!.code, 'fault', { msgId: 'f-1' }));

@@ -143,8 +143,11 @@ interface DeadLetterDraft {
 /** The latest heartbeat of a device in a batch. */
 interface Heartbeat {
   tenantId: string;
+  sourceId: string;
   device: DeviceInfo;
+  /** The device's own time of the heartbeat. */
   at: Date;
+  receivedAt: Date;
 }
 
 class RetryBatch extends Error {
@@ -356,8 +359,10 @@ export class IntakePipeline {
         if (event.deviceMessage === 'heartbeat') {
           heartbeats.set(`${submission.tenantId}|${device.id}`, {
             tenantId: submission.tenantId,
+            sourceId: submission.source.id,
             device,
             at: event.occurredAt,
+            receivedAt: submission.receivedAt,
           });
           outcomes[index] = { status: 'heartbeat' };
           continue;
@@ -893,19 +898,16 @@ export class IntakePipeline {
         trx,
       );
     }
+    // A source's last message, heartbeats included: a device network that only says "alive" is not idle.
     const sources = new Map<string, { tenantId: string; id: string; at: Date }>();
+    const touch = (tenantId: string, id: string, at: Date) => {
+      const seen = sources.get(id);
+      if (!seen || seen.at < at) sources.set(id, { tenantId, id, at });
+    };
     for (const item of items)
-      sources.set(item.submission.source.id, {
-        tenantId: item.submission.tenantId,
-        id: item.submission.source.id,
-        at: item.submission.receivedAt,
-      });
-    for (const beat of heartbeats.values())
-      sources.set(
-        `hb|${beat.tenantId}`,
-        sources.get(`hb|${beat.tenantId}`) ?? { tenantId: beat.tenantId, id: '', at: beat.at },
-      );
-    const touched = [...sources.values()].filter((source) => source.id !== '');
+      touch(item.submission.tenantId, item.submission.source.id, item.submission.receivedAt);
+    for (const beat of heartbeats.values()) touch(beat.tenantId, beat.sourceId, beat.receivedAt);
+    const touched = [...sources.values()];
     if (touched.length > 0)
       await sql`update event_source s set last_message_at = greatest(coalesce(s.last_message_at, v.a), v.a)
         from unnest(${col(touched, (s) => s.tenantId)}::uuid[], ${col(touched, (s) => s.id)}::uuid[], ${col(touched, (s) => s.at)}::timestamptz[]) as v(t, id, a)
