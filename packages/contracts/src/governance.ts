@@ -167,6 +167,7 @@ export const IncidentQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type IncidentQuery = Static<typeof IncidentQuery>;
 
 export const GovEvent = Type.Object({
   id: Uuid,

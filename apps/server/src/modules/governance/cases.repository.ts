@@ -5,6 +5,11 @@ import { containsPattern } from '../../platform/database/like.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** Most severe first, as an ORDER BY term over a severity column. */
+export function severityRank(column: 'c.severity' | 'i.severity') {
+  return sql`case ${sql.ref(column)} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`;
+}
+
 const OPEN_STAGES = [
   'intake',
   'triage',
@@ -128,7 +133,7 @@ export async function listCases(
         sql`case when c.stage in ('intake','triage','dispatch','handling','feedback','verify') then 0 else 1 end`,
       )
       .orderBy(sql`case when c.responded_at is null then c.response_due_at else c.resolve_due_at end`, 'asc')
-      .orderBy(sql`case c.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`)
+      .orderBy(severityRank('c.severity'))
       .orderBy('c.createdAt', 'desc')
       .limit(window.limit)
       .offset(window.offset)

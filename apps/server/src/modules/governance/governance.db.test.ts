@@ -555,6 +555,54 @@ describe('the closed loop over HTTP', () => {
 });
 
 describe('roles and tenants', () => {
+  it('pages incidents in one order for the command center only', async () => {
+    const devices = await createTestDevices(t.ctx, tenant, building, {
+      count: 3,
+      type: 'door',
+      prefix: 'INC',
+    });
+    t.governance.governance.directory.invalidateDevices(tenant.id);
+    const source = (await t.governance.governance.directory.source(tenant.id, 'iot'))!;
+    await t.governance.governance.intake.submit(
+      devices.map((device, n) => ({
+        tenantId: tenant.id,
+        source,
+        topic: `jiedao/${tenant.code}/devices/${device.code}/fault`,
+        payload: { msgId: `inc-${n}` },
+        rawText: '{}',
+        receivedAt: new Date(Date.now() + n),
+      })),
+    );
+    const page = (n: number) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/api/governance/incidents?category=device_fault&pageSize=2&page=${n}`,
+        headers: { cookie: dispatcher.cookie },
+      });
+    const first = (await page(1)).json<{ items: Array<{ id: string; title: string }>; total: number }>();
+    const second = (await page(2)).json<{ items: Array<{ id: string }>; total: number }>();
+    expect(first.total).toBe(3);
+    expect([...first.items, ...second.items].map((item) => item.id)).toHaveLength(
+      new Set([...first.items, ...second.items].map((i) => i.id)).size,
+    );
+    expect(first.items.length + second.items.length).toBe(3);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/governance/incidents',
+          headers: { cookie: resident.cookie },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const theirs = await t.app.inject({
+      method: 'GET',
+      url: '/api/governance/incidents?category=device_fault',
+      headers: { cookie: otherDispatcher.cookie },
+    });
+    expect(theirs.json<{ total: number }>().total).toBe(0);
+  });
+
   it('lists, counts, exports and imports devices for the command center; a resident may not; another tenant sees none', async () => {
     const csv = `\uFEFF设备编号,类型,名称,楼栋,安装日期\nIMP-1,烟感探测器,导入烟感1,${building.name},2025-05-01\nIMP-2,water,导入水浸2,${building.name},2025-05-02\n`;
     const imported = await t.app.inject({

@@ -50,12 +50,11 @@ import * as cases from './cases.service.js';
 import { MAX_IMPORT_BYTES } from './device-import.js';
 import * as devices from './devices.service.js';
 import type { Governance } from './governance.js';
-import { kpiReport, kpiWorkbook, listOpenIncidents, overview, toIncident } from './kpis.service.js';
+import { kpiReport, kpiWorkbook, listIncidents, overview } from './kpis.service.js';
 import * as reports from './reports.service.js';
 import { checkSignature, SIGNATURE_HEADER, sourceSecret, TIMESTAMP_HEADER } from './sources.js';
 import * as sources from './sources.service.js';
 import type { BrokerStatus } from './sources.service.js';
-import { pageWindow } from '../../platform/http/paging.js';
 
 export interface GovernanceRouteOptions {
   hub: RealtimeHub;
@@ -292,58 +291,13 @@ export function registerGovernanceRoutes(
     {
       schema: {
         tags,
-        summary: 'Incidents (correlated events)',
+        summary: 'Incidents of devices, cameras and offline findings, most severe and most recent first',
         querystring: IncidentQuery,
         response: { 200: Paged(Incident), ...PROBLEM_RESPONSES },
       },
       onRequest: authenticated,
     },
-    async (request) => {
-      const actor = actorOf(request);
-      assertRole(actor, cases.COMMAND_ROLES);
-      const window = pageWindow(request.query);
-      if (
-        (request.query.status ?? 'open') === 'open' &&
-        !request.query.category &&
-        !request.query.severity &&
-        window.offset === 0
-      ) {
-        const items = await listOpenIncidents(g, actor.tenantId, window.limit);
-        const total = await g.ctx.db
-          .selectFrom('incident')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('tenantId', '=', actor.tenantId)
-          .where('status', '=', 'open')
-          .where('kind', '<>', 'report')
-          .executeTakeFirstOrThrow();
-        return { items, total: Number(total.n), page: window.page, pageSize: window.pageSize };
-      }
-      let query = g.ctx.db
-        .selectFrom('incident as i')
-        .leftJoin('govCase as c', (join) =>
-          join.onRef('c.tenantId', '=', 'i.tenantId').onRef('c.id', '=', 'i.caseId'),
-        )
-        .where('i.tenantId', '=', actor.tenantId)
-        .where('i.status', '=', request.query.status ?? 'open');
-      if (request.query.category) query = query.where('i.category', '=', request.query.category);
-      if (request.query.severity) query = query.where('i.severity', '=', request.query.severity);
-      const [rows, count] = await Promise.all([
-        query
-          .selectAll('i')
-          .select('c.number as caseNumber')
-          .orderBy('i.lastSeenAt', 'desc')
-          .limit(window.limit)
-          .offset(window.offset)
-          .execute(),
-        query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return {
-        items: rows.map(toIncident),
-        total: Number(count.n),
-        page: window.page,
-        pageSize: window.pageSize,
-      };
-    },
+    (request) => listIncidents(g, actorOf(request), request.query),
   );
 
   app.get(

@@ -1,10 +1,12 @@
-import type { Incident, KpiQuery, KpiReport, KpiRow, Overview } from '@jiedao/contracts';
+import type { Incident, IncidentQuery, KpiQuery, KpiReport, KpiRow, Overview } from '@jiedao/contracts';
 import { CASE_STAGES, LINKAGES, type DeviceState, type DeviceType } from '@jiedao/contracts/constants';
 import { sql } from 'kysely';
 import { assertRole, type Actor } from '../../platform/auth/actor.js';
 import { AppError } from '../../platform/errors.js';
 import { buildWorkbook } from '../../platform/export/xlsx.js';
 import { localDate, localMidnight } from '../../platform/local-date.js';
+import { pageWindow } from '../../platform/http/paging.js';
+import { severityRank } from './cases.repository.js';
 import { COMMAND_ROLES } from './cases.service.js';
 import type { Governance } from './governance.js';
 import { listSources, type BrokerStatus } from './sources.service.js';
@@ -245,15 +247,31 @@ export async function overview(g: Governance, actor: Actor, broker: BrokerStatus
   };
 }
 
-export async function listOpenIncidents(g: Governance, tenantId: string, limit: number): Promise<Incident[]> {
-  const rows = await g.ctx.db
+/**
+ * Incidents of devices, cameras and Jiedao's own findings (a report's incident is its case's own and
+ * is shown as the case), most severe and most recent first — the order of the big screen, so page 2
+ * continues page 1.
+ */
+function incidents(
+  g: Governance,
+  tenantId: string,
+  filter: { status: string; category?: string | undefined; severity?: string | undefined },
+) {
+  let query = g.ctx.db
     .selectFrom('incident as i')
     .leftJoin('govCase as c', (join) =>
       join.onRef('c.tenantId', '=', 'i.tenantId').onRef('c.id', '=', 'i.caseId'),
     )
     .where('i.tenantId', '=', tenantId)
-    .where('i.status', '=', 'open')
-    .where('i.kind', '<>', 'report')
+    .where('i.status', '=', filter.status)
+    .where('i.kind', '<>', 'report');
+  if (filter.category) query = query.where('i.category', '=', filter.category);
+  if (filter.severity) query = query.where('i.severity', '=', filter.severity);
+  return query;
+}
+
+function incidentPage(query: ReturnType<typeof incidents>, limit: number, offset = 0) {
+  return query
     .select([
       'i.id',
       'i.category',
@@ -273,11 +291,32 @@ export async function listOpenIncidents(g: Governance, tenantId: string, limit: 
       'i.caseId',
       'c.number as caseNumber',
     ])
-    .orderBy(sql`case i.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`)
+    .orderBy(severityRank('i.severity'))
     .orderBy('i.lastSeenAt', 'desc')
+    .orderBy('i.id')
     .limit(limit)
+    .offset(offset)
     .execute();
-  return rows.map(toIncident);
+}
+
+export async function listOpenIncidents(g: Governance, tenantId: string, limit: number): Promise<Incident[]> {
+  return (await incidentPage(incidents(g, tenantId, { status: 'open' }), limit)).map(toIncident);
+}
+
+export async function listIncidents(g: Governance, actor: Actor, query: IncidentQuery) {
+  assertRole(actor, COMMAND_ROLES);
+  const window = pageWindow(query);
+  const filtered = incidents(g, actor.tenantId, { ...query, status: query.status ?? 'open' });
+  const [rows, count] = await Promise.all([
+    incidentPage(filtered, window.limit, window.offset),
+    filtered.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map(toIncident),
+    total: Number(count.n),
+    page: window.page,
+    pageSize: window.pageSize,
+  };
 }
 
 export function toIncident(row: {
