@@ -3,33 +3,17 @@
  * QoS 1, the server's persistent session receives it, the intake commits it, and the case appears.
  * Skipped only when no broker answers and CI is not 'true' (CI must have the broker).
  */
-import net from 'node:net';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shouldRunBrokerTests, TEST_BROKER_URL } from '../../testing/broker.js';
 import type { TestTenant } from '../../testing/factories.js';
 import { createTestBuilding, createTestDevices } from '../../testing/governance-factories.js';
 import { createTestApp, createTestTenant, type TestApp } from '../../testing/test-app.js';
 import { newId } from '../../platform/ids.js';
 import { ensureDefaultSources } from './sources.js';
 
-const BROKER = 'mqtt://127.0.0.1:1883';
-
-function brokerReachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port: 1883 });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-const runAgainstBroker = (await brokerReachable()) || process.env.CI === 'true';
+const BROKER = TEST_BROKER_URL;
+const runAgainstBroker = await shouldRunBrokerTests();
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string, tries = 200): Promise<T> {
   for (let attempt = 0; attempt < tries; attempt++) {

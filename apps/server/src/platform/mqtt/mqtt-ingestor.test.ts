@@ -8,34 +8,22 @@ import net from 'node:net';
 import { connectAsync } from 'mqtt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  shouldRunBrokerTests,
+  TEST_BROKER_HOST,
+  TEST_BROKER_PORT,
+  TEST_BROKER_URL,
+} from '../../testing/broker.js';
+import {
   MqttIngestor,
   type IngestMessage,
   type IngestorStatus,
   type MqttIngestorOptions,
 } from './mqtt-ingestor.js';
 
-const BROKER_HOST = '127.0.0.1';
-const BROKER_PORT = 1883;
-const BROKER_URL = `mqtt://${BROKER_HOST}:${BROKER_PORT}`;
-
-function isBrokerReachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: BROKER_HOST, port: BROKER_PORT });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-const brokerReachable = await isBrokerReachable();
-const runAgainstBroker = brokerReachable || process.env.CI === 'true';
+const BROKER_HOST = TEST_BROKER_HOST;
+const BROKER_PORT = TEST_BROKER_PORT;
+const BROKER_URL = TEST_BROKER_URL;
+const runAgainstBroker = await shouldRunBrokerTests();
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
