@@ -81,16 +81,19 @@ export async function submitReport(
     throw new AppError('validation_failed', outcome.reason, {
       errors: [{ field: '/', message: outcome.reason }],
     });
-  const incidentId =
-    outcome.status === 'accepted' || outcome.status === 'duplicate' ? outcome.incidentId : null;
-  const row = incidentId
-    ? await g.ctx.db
-        .selectFrom('govCase')
-        .select(['id', 'number', 'stage'])
-        .where('tenantId', '=', actor.tenantId)
-        .where('incidentId', '=', incidentId)
-        .executeTakeFirst()
-    : undefined;
+  // A new report names its case; a retried one (same Idempotency-Key) finds it through its incident.
+  let caseId = outcome.status === 'accepted' ? outcome.caseId : null;
+  if (!caseId && outcome.status === 'duplicate' && outcome.incidentId)
+    caseId =
+      (
+        await g.ctx.db
+          .selectFrom('incident')
+          .select('caseId')
+          .where('tenantId', '=', actor.tenantId)
+          .where('id', '=', outcome.incidentId)
+          .executeTakeFirst()
+      )?.caseId ?? null;
+  const row = caseId ? await repo.findCase(g.ctx.db, actor.tenantId, caseId) : undefined;
   if (!row) throw new AppError('internal_error', 'The report was stored but no case was opened');
   if (body.severity && command && body.severity !== 'low')
     await g.ctx.db
