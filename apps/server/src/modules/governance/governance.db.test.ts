@@ -506,6 +506,47 @@ describe('the closed loop over HTTP', () => {
     ).toBe(403);
   });
 
+  it('a dispatcher grades a caller’s report; deadlines follow the grade; a resident’s grade is ignored', async () => {
+    const entry = await t.app.inject({
+      method: 'POST',
+      url: '/api/governance/reports',
+      headers: { cookie: dispatcher.cookie, ...JSON_HEADERS },
+      payload: {
+        category: 'noise',
+        description: '工地深夜施工，来电反映',
+        address: building.address,
+        severity: 'high',
+        reporterName: '来电人',
+        reporterPhone: '13711112222',
+      },
+    });
+    expect(entry.json()).toMatchObject({ stage: 'triage' });
+    const graded = await t.app.inject({
+      method: 'GET',
+      url: `/api/governance/cases/${entry.json<{ caseId: string }>().caseId}`,
+      headers: { cookie: dispatcher.cookie },
+    });
+    // Noise is office-hours work; graded high it runs on calendar time.
+    expect(graded.json()).toMatchObject({ severity: 'high', slaClock: 'calendar' });
+    const own = await t.app.inject({
+      method: 'POST',
+      url: '/api/governance/reports',
+      headers: { cookie: resident.cookie, ...JSON_HEADERS },
+      payload: {
+        category: 'noise',
+        description: '楼下噪音',
+        address: building.address,
+        severity: 'critical',
+      },
+    });
+    const ungraded = await t.app.inject({
+      method: 'GET',
+      url: `/api/governance/cases/${own.json<{ caseId: string }>().caseId}`,
+      headers: { cookie: dispatcher.cookie },
+    });
+    expect(ungraded.json()).toMatchObject({ severity: 'low', slaClock: 'working' });
+  });
+
   it('offers nearby reports of the same kind as duplicates and merges them', async () => {
     const file = (description: string, offset: number) =>
       t.app.inject({

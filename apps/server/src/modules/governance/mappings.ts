@@ -5,6 +5,7 @@ import {
   CATEGORIES,
   categoryOf,
   DEVICE_MESSAGE_KINDS,
+  SEVERITIES,
   type CameraAlarmType,
   type CategoryCode,
   type DeviceMessageKind,
@@ -198,7 +199,15 @@ const residentReport: Mapper = (message) => {
     idKey: 'id',
     category: resolveCategory(categoryText, 'public_service'),
   });
-  if (result.ok) result.event.reporter = reporterOf(record, 'reporterName', 'reporterPhone');
+  if (!result.ok) return result;
+  result.event.reporter = reporterOf(record, 'reporterName', 'reporterPhone');
+  // A dispatcher's entry may grade the report; the deadlines then follow that grade.
+  const severity = text(record, 'severity');
+  if (severity !== undefined) {
+    if (!(SEVERITIES as readonly string[]).includes(severity))
+      return fail(`"severity" must be one of ${SEVERITIES.join(', ')}`);
+    result.event.severity = severity as Severity;
+  }
   return result;
 };
 

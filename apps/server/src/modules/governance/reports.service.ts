@@ -59,6 +59,8 @@ export async function submitReport(
         : undefined
       : { name: person?.name },
     gridWorker: patrol ? person?.name : undefined,
+    // Only the command center grades a report; a resident's grade is the category's.
+    severity: command ? body.severity : undefined,
   };
   const outcome: IntakeOutcome = await g.intake.submitOne({
     tenantId: actor.tenantId,
@@ -95,13 +97,6 @@ export async function submitReport(
       )?.caseId ?? null;
   const row = caseId ? await repo.findCase(g.ctx.db, actor.tenantId, caseId) : undefined;
   if (!row) throw new AppError('internal_error', 'The report was stored but no case was opened');
-  if (body.severity && command && body.severity !== 'low')
-    await g.ctx.db
-      .updateTable('govCase')
-      .set({ severity: body.severity })
-      .where('tenantId', '=', actor.tenantId)
-      .where('id', '=', row.id)
-      .execute();
   return { caseId: row.id, caseNumber: row.number, stage: row.stage as CaseStage };
 }
 
