@@ -240,6 +240,8 @@ export async function moveCase(
   system = false,
 ): Promise<CaseDetail> {
   const name = system ? '系统' : await actorName(g, actor);
+  // Loaded before the transaction: on PGlite a query outside it would wait for the transaction itself.
+  const book = body.category || body.severity ? await g.books.get(actor.tenantId) : undefined;
   const changed = await g.ctx.db.transaction().execute(async (trx) => {
     const row = await repo.lockCase(trx, actor.tenantId, caseId);
     if (!row) throw notFound('Case');
@@ -287,10 +289,9 @@ export async function moveCase(
     switch (body.move) {
       case 'accept': {
         patch.acceptedAt = now;
-        if (body.category || body.severity) {
+        if (book) {
           const category = body.category ?? row.category;
           const severity = body.severity ?? row.severity;
-          const book = await g.books.get(actor.tenantId);
           const terms = book.terms(category, severity as CaseSummary['severity']);
           Object.assign(patch, {
             category,

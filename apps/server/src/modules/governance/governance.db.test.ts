@@ -547,6 +547,30 @@ describe('the closed loop over HTTP', () => {
     expect(ungraded.json()).toMatchObject({ severity: 'low', slaClock: 'working' });
   });
 
+  it('reclassifies on acceptance with the deadlines of the new category, even with no policy book cached', async () => {
+    const report = await t.app.inject({
+      method: 'POST',
+      url: '/api/governance/reports',
+      headers: { cookie: resident.cookie, ...JSON_HEADERS },
+      payload: { category: 'sanitation', description: '楼道有烟味', address: building.address },
+    });
+    const caseId = report.json<{ caseId: string }>().caseId;
+    // As after a restart: the tenant's service-level book is not in memory.
+    t.governance.governance.books.invalidate(tenant.id);
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: `/api/governance/cases/${caseId}/moves`,
+      headers: { cookie: dispatcher.cookie, ...JSON_HEADERS },
+      payload: { move: 'accept', category: 'fire', severity: 'critical' },
+    });
+    expect(accepted.json()).toMatchObject({
+      stage: 'triage',
+      category: 'fire',
+      linkage: 'safety_creation',
+      slaClock: 'calendar',
+    });
+  });
+
   it('offers nearby reports of the same kind as duplicates and merges them', async () => {
     const file = (description: string, offset: number) =>
       t.app.inject({
