@@ -1,5 +1,6 @@
 import type { ComplexTier, FacilityType } from '@jiedao/contracts';
 import { isComplexTier, isFacilityType } from './domain';
+import { pageSizeParam, positiveInt, uuidOrNull } from './urlParams';
 
 export const PAGE_SIZES = [10, 20, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -14,14 +15,6 @@ export interface FacilityFilters {
   pageSize: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function positiveInt(value: string | null, fallback: number): number {
-  if (value === null || !/^\d+$/.test(value)) return fallback;
-  const parsed = Number(value);
-  return parsed >= 1 ? parsed : fallback;
-}
-
 /** Reads the facilities page state from the URL, ignoring anything invalid. */
 export function readFacilityFilters(params: URLSearchParams): FacilityFilters {
   const typeParam = params.get('type');
@@ -29,15 +22,13 @@ export function readFacilityFilters(params: URLSearchParams): FacilityFilters {
   const tierParam = params.get('tier');
   const tier =
     type === 'service_complex' && tierParam !== null && isComplexTier(tierParam) ? tierParam : null;
-  const communityParam = params.get('communityId');
-  const pageSize = positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE);
   return {
     q: (params.get('q') ?? '').trim().slice(0, 100),
     type,
     tier,
-    communityId: communityParam !== null && UUID.test(communityParam) ? communityParam : null,
+    communityId: uuidOrNull(params.get('communityId')),
     page: positiveInt(params.get('page'), 1),
-    pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
+    pageSize: pageSizeParam(params.get('pageSize'), PAGE_SIZES, DEFAULT_PAGE_SIZE),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { CaseStage, CaseSummary, CategoryCode, Linkage, Severity } from '@jiedao/contracts';
 import { CASE_STAGES, CATEGORY_CODES, LINKAGES, SEVERITIES } from '@jiedao/contracts/constants';
+import { oneOf, pageSizeParam, positiveInt, uuidOrNull } from '../urlParams';
 
 /** The queue's stage filter: one stage, or the server's groups (`open`: not finished, `active`: in the loop). */
 export type StageFilter = CaseStage | 'open' | 'active' | 'all';
@@ -22,33 +23,18 @@ export interface CaseFilters {
   selected: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function oneOf<T extends string>(values: readonly T[], value: string | null): T | null {
-  return value !== null && (values as readonly string[]).includes(value) ? (value as T) : null;
-}
-
-function positiveInt(value: string | null, fallback: number): number {
-  if (value === null || !/^\d+$/.test(value)) return fallback;
-  const parsed = Number(value);
-  return parsed >= 1 ? parsed : fallback;
-}
-
 /** Reads the dispatcher console's state from the URL, ignoring anything invalid. */
 export function readCaseFilters(params: URLSearchParams): CaseFilters {
-  const pageSize = positiveInt(params.get('pageSize'), DEFAULT_QUEUE_PAGE_SIZE);
-  const selected = params.get('case');
-  const communityId = params.get('communityId');
   return {
     stage: oneOf<StageFilter>([...STAGE_GROUPS, ...CASE_STAGES], params.get('stage')) ?? DEFAULT_STAGE,
     linkage: oneOf(LINKAGES, params.get('linkage')),
     category: oneOf(CATEGORY_CODES, params.get('category')),
     severity: oneOf(SEVERITIES, params.get('severity')),
-    communityId: communityId !== null && UUID.test(communityId) ? communityId : null,
+    communityId: uuidOrNull(params.get('communityId')),
     q: (params.get('q') ?? '').trim().slice(0, 50),
     page: positiveInt(params.get('page'), 1),
-    pageSize: (QUEUE_PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_QUEUE_PAGE_SIZE,
-    selected: selected !== null && UUID.test(selected) ? selected : null,
+    pageSize: pageSizeParam(params.get('pageSize'), QUEUE_PAGE_SIZES, DEFAULT_QUEUE_PAGE_SIZE),
+    selected: uuidOrNull(params.get('case')),
   };
 }
 
