@@ -428,6 +428,26 @@ export const CASE_STAGES = [
   'duplicate',
 ] as const;
 export type CaseStage = (typeof CASE_STAGES)[number];
+/** Stages in which the loop is running: deadlines count, reminders and 督办 apply. */
+export const ACTIVE_CASE_STAGES = [
+  'intake',
+  'triage',
+  'dispatch',
+  'handling',
+  'feedback',
+  'verify',
+] as const satisfies readonly CaseStage[];
+/** Stages of a case not yet finished: active, waiting for the reporter's rating, or suspended. */
+export const OPEN_CASE_STAGES = [
+  ...ACTIVE_CASE_STAGES,
+  'evaluation',
+  'suspended',
+] as const satisfies readonly CaseStage[];
+
+export function isActiveCaseStage(stage: string): boolean {
+  return (ACTIVE_CASE_STAGES as readonly string[]).includes(stage);
+}
+
 export const CASE_STAGE_ZH: Record<CaseStage, string> = {
   intake: '受理',
   triage: '分拨',

@@ -1,5 +1,12 @@
 import type { CaseStage, CaseSummary, CategoryCode, Linkage, Severity } from '@jiedao/contracts';
-import { CASE_STAGES, CATEGORY_CODES, LINKAGES, SEVERITIES } from '@jiedao/contracts/constants';
+import {
+  ACTIVE_CASE_STAGES,
+  CASE_STAGES,
+  CATEGORY_CODES,
+  LINKAGES,
+  OPEN_CASE_STAGES,
+  SEVERITIES,
+} from '@jiedao/contracts/constants';
 import { oneOf, pageSizeParam, positiveInt, uuidOrNull } from '../urlParams';
 
 /** The queue's stage filter: one stage, or the server's groups (`open`: not finished, `active`: in the loop). */
@@ -68,24 +75,8 @@ export function writeCaseFilters(filters: CaseFilters): URLSearchParams {
 }
 
 /** The server's stage groups (GET /cases?stage=open|active), for matching a live arrival on the client. */
-const OPEN_STAGES: ReadonlySet<CaseStage> = new Set([
-  'intake',
-  'triage',
-  'dispatch',
-  'handling',
-  'feedback',
-  'verify',
-  'evaluation',
-  'suspended',
-]);
-const ACTIVE_STAGES: ReadonlySet<CaseStage> = new Set([
-  'intake',
-  'triage',
-  'dispatch',
-  'handling',
-  'feedback',
-  'verify',
-]);
+const OPEN_STAGES: ReadonlySet<CaseStage> = new Set(OPEN_CASE_STAGES);
+const ACTIVE_STAGES: ReadonlySet<CaseStage> = new Set(ACTIVE_CASE_STAGES);
 
 /**
  * Whether a case belongs in the queue as filtered, the way the server would decide: a case that

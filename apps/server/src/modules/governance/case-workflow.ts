@@ -1,4 +1,4 @@
-import type { CaseMove, CaseStage, Role } from '@jiedao/contracts/constants';
+import { ACTIVE_CASE_STAGES, type CaseMove, type CaseStage, type Role } from '@jiedao/contracts/constants';
 import {
   allowedMoves,
   applyMove,
@@ -11,7 +11,6 @@ export type CaseActorRole = Role | 'system';
 
 const COMMAND: CaseActorRole[] = ['dispatcher', 'tenant_admin'];
 const HANDLERS: CaseActorRole[] = ['department_staff', 'grid_worker'];
-const ACTIVE: CaseStage[] = ['intake', 'triage', 'dispatch', 'handling', 'feedback', 'verify'];
 
 /**
  * The closed loop as one table. `resume` returns to the stage the case was suspended in; the table
@@ -44,7 +43,7 @@ export const CASE_MACHINE: MachineDefinition<CaseStage, CaseMove, CaseActorRole>
     { move: 'return', from: ['dispatch', 'handling'], to: 'triage', roles: [...HANDLERS, ...COMMAND] },
     { move: 'return', from: ['feedback', 'verify'], to: 'handling', roles: COMMAND },
     { move: 'transfer', from: ['dispatch', 'handling'], to: 'dispatch', roles: COMMAND },
-    { move: 'suspend', from: ACTIVE, to: 'suspended', roles: COMMAND },
+    { move: 'suspend', from: ACTIVE_CASE_STAGES, to: 'suspended', roles: COMMAND },
     { move: 'resume', from: ['suspended'], to: 'triage', roles: COMMAND },
     { move: 'reopen', from: ['evaluation', 'closed'], to: 'triage', roles: COMMAND },
     { move: 'mark_duplicate', from: ['intake', 'triage'], to: 'duplicate', roles: COMMAND },

@@ -1,4 +1,5 @@
 import type { CaseQuery } from '@jiedao/contracts';
+import { ACTIVE_CASE_STAGES, OPEN_CASE_STAGES } from '@jiedao/contracts/constants';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../platform/database/schema.js';
 import { containsPattern } from '../../platform/database/like.js';
@@ -9,18 +10,6 @@ type Db = Kysely<Database> | Transaction<Database>;
 export function severityRank(column: 'c.severity' | 'i.severity') {
   return sql`case ${sql.ref(column)} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`;
 }
-
-const OPEN_STAGES = [
-  'intake',
-  'triage',
-  'dispatch',
-  'handling',
-  'feedback',
-  'verify',
-  'evaluation',
-  'suspended',
-];
-const ACTIVE_STAGES = ['intake', 'triage', 'dispatch', 'handling', 'feedback', 'verify'];
 
 /** Case rows with the names a list shows (grid, community, source) and the incident's event count. */
 function caseSummaries(db: Db, tenantId: string) {
@@ -78,8 +67,8 @@ export async function listCases(
 ): Promise<{ rows: CaseSummaryRow[]; total: number }> {
   let base = db.selectFrom('govCase as c').where('c.tenantId', '=', tenantId);
   const stage = query.stage ?? 'open';
-  if (stage === 'open') base = base.where('c.stage', 'in', OPEN_STAGES);
-  else if (stage === 'active') base = base.where('c.stage', 'in', ACTIVE_STAGES);
+  if (stage === 'open') base = base.where('c.stage', 'in', OPEN_CASE_STAGES);
+  else if (stage === 'active') base = base.where('c.stage', 'in', ACTIVE_CASE_STAGES);
   else if (stage !== 'all') base = base.where('c.stage', '=', stage);
   if (query.linkage) base = base.where('c.linkage', '=', query.linkage);
   if (query.category) base = base.where('c.category', '=', query.category);
@@ -129,9 +118,7 @@ export async function listCases(
       // Cases still in the loop before those waiting for a rating or suspended; then the deadline
       // that runs now (response until someone responded, then resolution), overdue first; then
       // severity; then the newest.
-      .orderBy(
-        sql`case when c.stage in ('intake','triage','dispatch','handling','feedback','verify') then 0 else 1 end`,
-      )
+      .orderBy(sql`case when c.stage in (${sql.join(ACTIVE_CASE_STAGES)}) then 0 else 1 end`)
       .orderBy(sql`case when c.responded_at is null then c.response_due_at else c.resolve_due_at end`, 'asc')
       .orderBy(severityRank('c.severity'))
       .orderBy('c.createdAt', 'desc')

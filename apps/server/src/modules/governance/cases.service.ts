@@ -10,6 +10,7 @@ import type {
 } from '@jiedao/contracts';
 import {
   categoryOf,
+  isActiveCaseStage,
   type CaseMove,
   type CaseStage,
   type Role,
@@ -37,8 +38,8 @@ const iso = (value: Date | null | undefined) => (value ? value.toISOString() : n
 
 export function toCaseSummary(row: repo.CaseSummaryRow, now = new Date()): CaseSummary {
   const overdue =
-    (!row.respondedAt && !!row.responseDueAt && row.responseDueAt < now && isActive(row.stage)) ||
-    (!row.closedAt && !!row.resolveDueAt && row.resolveDueAt < now && isActive(row.stage));
+    (!row.respondedAt && !!row.responseDueAt && row.responseDueAt < now && isActiveCaseStage(row.stage)) ||
+    (!row.closedAt && !!row.resolveDueAt && row.resolveDueAt < now && isActiveCaseStage(row.stage));
   return {
     id: row.id,
     number: row.number,
@@ -65,10 +66,6 @@ export function toCaseSummary(row: repo.CaseSummaryRow, now = new Date()): CaseS
     eventCount: row.eventCount ?? 1,
     version: row.version,
   };
-}
-
-function isActive(stage: string): boolean {
-  return ['intake', 'triage', 'dispatch', 'handling', 'feedback', 'verify'].includes(stage);
 }
 
 /** The machine roles of an actor: account roles, as the workflow table names them. */

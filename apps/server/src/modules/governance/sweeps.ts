@@ -1,3 +1,4 @@
+import { ACTIVE_CASE_STAGES } from '@jiedao/contracts/constants';
 import { sql } from 'kysely';
 import type { Actor } from '../../platform/auth/actor.js';
 import { newId } from '../../platform/ids.js';
@@ -31,7 +32,7 @@ export interface SweepResult {
   offline: number;
 }
 
-const ACTIVE = sql`('intake','triage','dispatch','handling','feedback','verify')`;
+const ACTIVE = sql`(${sql.join(ACTIVE_CASE_STAGES)})`;
 
 function systemActor(tenantId: string): Actor {
   return {
