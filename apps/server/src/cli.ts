@@ -62,6 +62,16 @@ const silentLog = {
   silent() {},
 } as unknown as FastifyBaseLogger;
 
+/** The tenant a command names; when there is none, says so and sets a failing exit code. */
+async function findTenantOrFail(ctx: AppContext, code: string) {
+  const tenant = await placesRepository.findTenantByCode(ctx.db, code);
+  if (!tenant) {
+    console.error(`No tenant with code "${code}"`);
+    process.exitCode = 1;
+  }
+  return tenant;
+}
+
 /** A context for commands that work on the database without serving HTTP. */
 async function openContext(options: CommonOptions): Promise<{ ctx: AppContext; database: DatabaseHandle }> {
   const config = configFrom(options);
@@ -174,12 +184,8 @@ withCommon(importCommand.command('grids <file>'))
     }
     const { ctx, database } = await openContext(options);
     try {
-      const tenant = await placesRepository.findTenantByCode(ctx.db, options.tenant);
-      if (!tenant) {
-        console.error(`No tenant with code "${options.tenant}"`);
-        process.exitCode = 1;
-        return;
-      }
+      const tenant = await findTenantOrFail(ctx, options.tenant);
+      if (!tenant) return;
       const progress = createProgress();
       const result = await importGrids(ctx, undefined, tenant.id, input, (phase, done, total) =>
         progress.update(phase === 'validate' ? 'checking' : 'importing', done, total),
@@ -226,12 +232,8 @@ withCommon(importCommand.command('devices <file>'))
     }
     const { ctx, database } = await openContext(options);
     try {
-      const tenant = await placesRepository.findTenantByCode(ctx.db, options.tenant);
-      if (!tenant) {
-        console.error(`No tenant with code "${options.tenant}"`);
-        process.exitCode = 1;
-        return;
-      }
+      const tenant = await findTenantOrFail(ctx, options.tenant);
+      if (!tenant) return;
       const governance = createGovernance(ctx, new GridLocator(ctx.db));
       const progress = createProgress();
       let result: Awaited<ReturnType<typeof importDevices>>;
@@ -290,12 +292,8 @@ withCommon(program.command('create-admin'))
       }
       const { ctx, database } = await openContext(options);
       try {
-        const tenant = await placesRepository.findTenantByCode(ctx.db, options.tenant);
-        if (!tenant) {
-          console.error(`No tenant with code "${options.tenant}"`);
-          process.exitCode = 1;
-          return;
-        }
+        const tenant = await findTenantOrFail(ctx, options.tenant);
+        if (!tenant) return;
         const roles = [
           { role: 'tenant_admin' as const },
           ...(options.platform ? [{ role: 'platform_admin' as const }] : []),
