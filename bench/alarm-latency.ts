@@ -409,11 +409,6 @@ async function main(): Promise<void> {
     );
 
   emitJson('alarm-latency', {
-    bench: 'alarm-latency',
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: os.cpus().length,
-    loadAverage: os.loadavg(),
     probes,
     idleProbes,
     backgroundRate,

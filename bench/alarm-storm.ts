@@ -444,11 +444,6 @@ async function main(): Promise<void> {
     );
 
   emitJson('alarm-storm', {
-    bench: 'alarm-storm',
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: os.cpus().length,
-    loadAverage: os.loadavg(),
     alarms,
     stormSeconds,
     backgroundRate,

@@ -613,11 +613,6 @@ async function main(): Promise<void> {
     log(`figure ${row.backend}: ${fmt(row.rate)} events/s · ratio ${fmt(row.ratio, 3)}× pass-through`);
 
   emitJson('governance-ingest', {
-    bench: 'governance-ingest',
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: os.cpus().length,
-    loadAverage: os.loadavg(),
     seconds,
     rounds,
     rate: rateEnv ?? null,

@@ -15,6 +15,7 @@
  * queues and no persistence on a free loopback port.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -993,7 +994,16 @@ export function keepCpuProfile(file: string, name: string): string {
 }
 
 /** Prints the one JSON line and, with BENCH_SAVE=1, writes it to bench/results/ (git-ignored). */
-export function emitJson(bench: string, json: Record<string, unknown> & { date: string }): void {
+/** Prints (and with BENCH_SAVE=1 keeps) a run's figures, headed by the bench, the date and the machine. */
+export function emitJson(bench: string, figures: Record<string, unknown>): void {
+  const json = {
+    bench,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    loadAverage: os.loadavg(),
+    ...figures,
+  };
   console.log(JSON.stringify(json));
   if (process.env.BENCH_SAVE !== '1') return;
   const dir = path.join(path.dirname(thisFile), 'results');
