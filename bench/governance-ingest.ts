@@ -63,6 +63,7 @@ import {
   keepCpuProfile,
   monotonicMicros,
   openEventStream,
+  intakeCounters,
   openReader,
   postgresBackendPids,
   processCpuSeconds,
@@ -117,6 +118,8 @@ interface RoundResult {
   brokerCpu: number;
   publisherCpu: number;
   /** GET /healthz while ingesting: how long the event loop kept other requests waiting. */
+  /** Intake batches committed in the round, and seconds spent mapping and in write transactions. */
+  intake: { mapSeconds: number; writeSeconds: number; batches: number };
   healthzP99: number;
   healthzMax: number;
 }
@@ -303,6 +306,7 @@ async function measureBackend(
       broker: processCpuSeconds(ingestBroker.pid),
       postgres: await postgresCpu(reader, databaseUrl),
     };
+    const intakeBefore = await intakeCounters(server.baseUrl);
     const load = publishDeviceLoad({
       url: ingestBroker.url,
       tenantCode: fleet.tenantCode,
@@ -355,6 +359,7 @@ async function measureBackend(
         broker: processCpuSeconds(ingestBroker.pid),
         postgres: await postgresCpu(reader, databaseUrl),
       };
+      const intakeAfter = await intakeCounters(server.baseUrl);
       return {
         runId,
         published: published.published,
@@ -369,6 +374,11 @@ async function measureBackend(
         brokerCpu: cpuAfter.broker - cpuBefore.broker,
         publisherCpu: published.cpuSeconds,
         profileWindow: [windowFrom, windowTo] as [number, number],
+        intake: {
+          mapSeconds: intakeAfter.mapSeconds - intakeBefore.mapSeconds,
+          writeSeconds: intakeAfter.writeSeconds - intakeBefore.writeSeconds,
+          batches: intakeAfter.batches - intakeBefore.batches,
+        },
         healthzP99: healthz.p99,
         healthzMax: healthz.max,
       };
@@ -378,9 +388,10 @@ async function measureBackend(
     }
   };
   const describe = (run: Awaited<ReturnType<typeof runOnce>>, passThrough?: number) =>
-    reader
+    (reader
       ? `  ${fmt(run.stored)} events stored, ${fmt(rateOf(run))} events/s${passThrough ? ` (${fmt(rateOf(run) / passThrough, 3)}× pass-through)` : ''}; last commit ${fmtDuration(run.lastCommitAt - run.publishEndAt)} after the last publish`
-      : `  last commit ${fmtDuration(run.lastCommitAt - run.publishEndAt)} after the last publish (stored events are counted once the server stopped)`;
+      : `  last commit ${fmtDuration(run.lastCommitAt - run.publishEndAt)} after the last publish (stored events are counted once the server stopped)`) +
+    `\n  intake: ${fmt(run.intake.batches)} batches (mean ${fmt(run.accepted / Math.max(1, run.intake.batches))} messages); of the ${fmtDuration(run.lastCommitAt - run.startedAt)} window, mapping ${fmt((100 * run.intake.mapSeconds * 1000) / (run.lastCommitAt - run.startedAt), 1)} %, write transactions ${fmt((100 * run.intake.writeSeconds * 1000) / (run.lastCommitAt - run.startedAt), 1)} %`;
 
   // First contact: every sensor reports once, opening its incidents (and cases, for alarms). Not
   // part of the figure — afterwards nearly every event joins an open incident, the steady state.

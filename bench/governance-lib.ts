@@ -511,6 +511,20 @@ export function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** The intake's counters from the server's /metrics (seconds mapping and writing, batches). */
+export async function intakeCounters(
+  baseUrl: string,
+): Promise<{ mapSeconds: number; writeSeconds: number; batches: number }> {
+  const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(30_000) });
+  const text = await response.text();
+  const read = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+  return {
+    mapSeconds: read(/^jiedao_intake_map_seconds (\S+)$/m),
+    writeSeconds: read(/^jiedao_intake_write_seconds (\S+)$/m),
+    batches: read(/^jiedao_intake_batches (\S+)$/m),
+  };
+}
+
 /**
  * A Jiedao server on a fresh database with the demo loaded, its MQTT intake subscribed to
  * `broker`, the fleet read and the dispatcher signed in. Sweeps keep their default interval unless

@@ -27,6 +27,10 @@ describe('system endpoints', () => {
       'jiedao_http_request_duration_seconds_count{method="GET",route="/healthz",status="200"}',
     );
     expect(metrics.body).toContain('jiedao_process_cpu_user_seconds_total');
+    // The command center's intake counters, read at scrape time.
+    expect(metrics.body).toMatch(/^jiedao_intake_messages\{outcome="accepted"\} \d+$/m);
+    expect(metrics.body).toMatch(/^jiedao_intake_write_seconds \d/m);
+    expect(metrics.body).toMatch(/^jiedao_intake_queue 0$/m);
   });
 
   it('serves an OpenAPI 3.1 document and the docs page', async () => {

@@ -120,7 +120,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     },
   });
   await registerOpenApi(app);
-  registerMetrics(app);
+  const metrics = registerMetrics(app);
   const sessionCache = new SessionCache(config.sessionCacheMs);
   registerAuth(app, {
     resolver: createSessionResolver(ctx, sessionCache),
@@ -163,7 +163,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const locator = new GridLocator(database.db);
   registerIdentityRoutes(app, ctx, { verificationProvider, sessionCache });
   registerPlacesRoutes(app, ctx, locator);
-  const governance = startGovernance(app, ctx, locator);
+  const governance = startGovernance(app, ctx, locator, metrics);
 
   // Every module has subscribed and registered by now; the engines run while the app does.
   app.addHook('onReady', async () => {

@@ -36,6 +36,8 @@ export interface AppConfig {
   mqttClientId: string;
   /** Parallel MQTT sessions on a shared subscription. */
   mqttConnections: number;
+  /** MQTT 5 Receive Maximum: messages the broker may have sent us unacknowledged, per session. */
+  mqttReceiveMaximum: number;
   /** How often the command center's sweeps run (reminders, 督办, offline devices); 0 turns them off. */
   sweepIntervalMs: number;
   /** A device silent this long goes offline. */
@@ -80,6 +82,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     mqttUrl: env.JIEDAO_MQTT_URL || undefined,
     mqttClientId: env.JIEDAO_MQTT_CLIENT_ID ?? `jiedao-${os.hostname()}`,
     mqttConnections: numberFrom(env.JIEDAO_MQTT_CONNECTIONS, 1),
+    mqttReceiveMaximum: numberFrom(env.JIEDAO_MQTT_RECEIVE_MAXIMUM, 65_535),
     sweepIntervalMs: numberFrom(env.JIEDAO_SWEEP_INTERVAL_MS, 30_000),
     deviceOfflineAfterMs: numberFrom(env.JIEDAO_DEVICE_OFFLINE_AFTER_MS, 24 * 3600_000),
   };

@@ -33,6 +33,8 @@ export interface DeviceInfo {
   /** Kept current by the intake (the only writer of device state besides administrators). */
   state: DeviceState;
   batteryLow: boolean;
+  /** When (epoch ms) the intake last wrote this device's row; `last_seen_at` is kept to about that often. */
+  seenWrittenAt?: number;
 }
 
 export interface BuildingInfo {
@@ -80,6 +82,8 @@ export class Directory {
   readonly #tenantMisses = new Map<string, number>();
   readonly #sources = new Map<string, Promise<Map<string, SourceInfo>>>();
   readonly #directories = new Map<string, Promise<TenantDirectory>>();
+  /** The same directories once loaded, for the synchronous lookup of the intake's hot path. */
+  readonly #loaded = new Map<string, TenantDirectory>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -134,6 +138,14 @@ export class Directory {
     return device;
   }
 
+  /**
+   * A device the directory already holds, without waiting: the intake asks this for every message and
+   * falls back to {@link device} (which may query) only when it answers undefined.
+   */
+  knownDevice(tenantId: string, code: string): DeviceInfo | undefined {
+    return this.#loaded.get(tenantId)?.devices.get(code);
+  }
+
   async devices(tenantId: string): Promise<Map<string, DeviceInfo>> {
     return (await this.#loadTenant(tenantId)).devices;
   }
@@ -165,6 +177,7 @@ export class Directory {
 
   invalidateDevices(tenantId: string): void {
     this.#directories.delete(tenantId);
+    this.#loaded.delete(tenantId);
   }
 
   #loadSources(tenantId: string): Promise<Map<string, SourceInfo>> {
@@ -202,11 +215,14 @@ export class Directory {
             .where('tenantId', '=', tenantId)
             .execute(),
         ]);
-        return {
+        const directory: TenantDirectory = {
           devices: new Map(devices.map((device) => [device.code, toDevice(device)])),
           misses: new Map<string, number>(),
           buildings,
         };
+        // Invalidated while loading: answer this caller, keep nothing.
+        if (this.#directories.get(tenantId) === loading) this.#loaded.set(tenantId, directory);
+        return directory;
       })();
       this.#directories.set(tenantId, loading);
       loading.catch(() => this.#directories.delete(tenantId));

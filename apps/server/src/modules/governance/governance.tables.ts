@@ -94,7 +94,10 @@ export interface GovEventTable {
   deviceId: string | null;
   incidentId: string | null;
   payload: Json<unknown>;
-  rawEnc: string;
+  /** The raw message, encrypted (sources that may carry personal data) … */
+  rawEnc: string | null;
+  /** … or as received (device telemetry, Jiedao's own findings). */
+  raw: string | null;
   personalEnc: string | null;
   occurredAt: Timestamp;
   receivedAt: Timestamp;

@@ -80,7 +80,8 @@ describe('device alarms', () => {
       gridId: building.gridId,
       communityId: building.communityId,
     });
-    expect(event.rawEnc).not.toContain('87');
+    // Device telemetry carries no personal data: its raw message is kept as received.
+    expect(event).toMatchObject({ raw: JSON.stringify({ msgId: 'm-1', value: 87 }), rawEnc: null });
     const gov = await t.ctx.db
       .selectFrom('govCase')
       .selectAll()
@@ -234,6 +235,50 @@ describe('device alarms', () => {
     );
   });
 
+  it('writes a device row when its state changes, otherwise at most every deviceSeenWriteMs', async () => {
+    const [device] = await createTestDevices(t.ctx, tenant, building, {
+      count: 1,
+      type: 'water',
+      prefix: 'seen',
+      lastSeenAt: new Date(Date.now() - 3_600_000),
+    });
+    g.directory.invalidateDevices(tenant.id);
+    const now = Date.now();
+    const minutesAgo = (minutes: number) => new Date(now - minutes * 60_000);
+    const ts = (minutes: number) => minutesAgo(minutes).toISOString();
+    const stored = () =>
+      t.ctx.db
+        .selectFrom('device')
+        .select(['state', 'batteryLow', 'lastSeenAt'])
+        .where('id', '=', device!.id)
+        .executeTakeFirstOrThrow();
+    const stateEvents = () =>
+      published.filter(
+        (entry) =>
+          entry.topic === 'device.state' && (entry.data as { deviceId: string }).deviceId === device!.id,
+      ).length;
+    const announcedBefore = stateEvents();
+
+    await g.intake.submitOne(deviceMessage(device!.code, 'fault', { msgId: 's-1', ts: ts(10) }));
+    expect(await stored()).toEqual({ state: 'fault', batteryLow: false, lastSeenAt: minutesAgo(10) });
+    // The same state a moment later changes nothing but the time: the row stays as written.
+    await g.intake.submitOne(deviceMessage(device!.code, 'fault', { msgId: 's-2', ts: ts(5) }));
+    expect((await stored()).lastSeenAt).toEqual(minutesAgo(10));
+    expect(stateEvents() - announcedBefore).toBe(1);
+    // A change is written at once, and announced.
+    await g.intake.submitOne(deviceMessage(device!.code, 'low_battery', { msgId: 's-3', ts: ts(4) }));
+    expect(await stored()).toEqual({ state: 'fault', batteryLow: true, lastSeenAt: minutesAgo(4) });
+    expect(stateEvents() - announcedBefore).toBe(2);
+    // With no interval, every message's time is written.
+    const eager = createGovernance(t.ctx, t.locator, { intake: { deviceSeenWriteMs: 0 } });
+    try {
+      await eager.intake.submitOne(deviceMessage(device!.code, 'low_battery', { msgId: 's-4', ts: ts(3) }));
+      expect((await stored()).lastSeenAt).toEqual(minutesAgo(3));
+    } finally {
+      await eager.intake.stop();
+    }
+  });
+
   it('messages from unknown devices are counted and listed, never dropped silently', async () => {
     const outcomes = await g.intake.submit(
       [1, 2, 3].map((n) => deviceMessage('NO-SUCH-DEVICE', 'alarm', { msgId: `u-${n}` })),
@@ -360,6 +405,10 @@ describe('reports', () => {
       .details;
     expect(details.accident.parties.map((party) => party.liability)).toEqual(['full', 'none']);
     expect(JSON.stringify(event.payload)).not.toContain('赵一');
+    // A police record's raw message is kept encrypted, never as received.
+    expect(event.raw).toBeNull();
+    expect(event.rawEnc).not.toContain('赵一');
+    expect(t.ctx.cipher.decrypt(event.rawEnc!, 'gov_event.raw')).toContain('13811112222');
     expect(JSON.parse(t.ctx.cipher.decrypt(event.personalEnc!, 'gov_event.personal'))).toEqual({
       parties: [
         { name: '赵一', phone: '13811112222' },

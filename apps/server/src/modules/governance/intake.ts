@@ -14,7 +14,7 @@ import type { PiiCipher } from '../../platform/privacy/index.js';
 import type { GridLocator } from '../places/index.js';
 import { addTimeline, insertCases, type CreatedCase, type NewCase } from './case-records.js';
 import type { DeviceInfo, Directory, SourceInfo } from './directory.js';
-import { mapMessage, type NormalizedEvent } from './mappings.js';
+import { mapMessage, RAW_WITHOUT_PERSONAL_DATA, type NormalizedEvent } from './mappings.js';
 import type { SlaBook, SlaBooks } from './sla.js';
 
 /**
@@ -73,12 +73,18 @@ export interface IntakeOptions {
   /** Alarms from this many distinct devices of one building (or grid) within the window are a storm. */
   stormThreshold: number;
   stormWindowMs: number;
+  /**
+   * A device's `last_seen_at` is written when its state changes, and otherwise at most this often
+   * (its messages in between change nothing but that time). Keep it well under the offline timeout.
+   */
+  deviceSeenWriteMs: number;
 }
 
 export const DEFAULT_INTAKE_OPTIONS: IntakeOptions = {
   maxBatch: 2000,
   stormThreshold: 5,
   stormWindowMs: 60_000,
+  deviceSeenWriteMs: 60_000,
 };
 
 /** Sources whose reports wait for a dispatcher to accept them (and check for duplicates). */
@@ -109,6 +115,46 @@ interface WorkItem {
   /** Correlation key of the incident the event joins; reports have none (each is its own). */
   incidentKey?: string;
   incidentId: string | null;
+  /** The gov_event row, built (and encrypted) before the write transaction; `n` is set by correlation. */
+  row?: EventRow;
+}
+
+/** One gov_event row as a JSON object for `json_to_recordset` (short keys: a batch is one parameter). */
+interface EventRow {
+  t: string;
+  i: string;
+  s: string;
+  m: string;
+  k: string;
+  c: string;
+  sv: string;
+  ti: string;
+  de: string | null;
+  x: number | null;
+  y: number | null;
+  a: string | null;
+  g: string | null;
+  co: string | null;
+  b: string | null;
+  d: string | null;
+  n: string | null;
+  p: unknown;
+  /** The raw message, encrypted; or `rw`, as received, for sources that carry no personal data. */
+  r: string | null;
+  rw: string | null;
+  pe: string | null;
+  o: string;
+  rc: string;
+}
+
+/** A batch mapped and routed, waiting for its turn to be correlated and written. */
+interface PreparedBatch {
+  batch: IntakeSubmission[];
+  outcomes: Array<IntakeOutcome | undefined>;
+  deadLetters: DeadLetterDraft[];
+  unknown: Map<string, UnknownDeviceCount>;
+  heartbeats: Map<string, Heartbeat>;
+  items: WorkItem[];
 }
 
 interface DraftIncident {
@@ -140,6 +186,16 @@ interface DeadLetterDraft {
   reason: string;
 }
 
+/** A device's state after a batch's messages. */
+interface DeviceUpdate {
+  tenantId: string;
+  device: DeviceInfo;
+  state: DeviceState;
+  batteryLow: boolean;
+  /** The device's own time of its latest message. */
+  at: Date;
+}
+
 /** The latest heartbeat of a device in a batch. */
 interface Heartbeat {
   tenantId: string;
@@ -157,6 +213,11 @@ class RetryBatch extends Error {
 }
 
 const MAX_DEAD_LETTER_BYTES = 64 * 1024;
+const YIELD_EVERY = 100;
+
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 export class IntakePipeline {
   readonly #queue: Pending[] = [];
@@ -212,6 +273,11 @@ export class IntakePipeline {
     return Promise.all(promises);
   }
 
+  /** Messages waiting for a batch. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
   submitOne(submission: IntakeSubmission): Promise<IntakeOutcome> {
     return this.submit([submission]).then((outcomes) => outcomes[0]!);
   }
@@ -235,19 +301,36 @@ export class IntakePipeline {
       for (const [key, open] of map) if (open.id === incidentId) map.delete(key);
   }
 
+  /**
+   * Runs the queue as a two-stage pipeline: while one batch is in its write transaction, the next is
+   * mapped, routed and encrypted (which needs no correlation state), so the database and this
+   * process work at the same time. Correlation and writes stay strictly one batch after another.
+   */
   #kick(): void {
     if (this.#running) return;
     this.#running = (async () => {
+      let writing: Promise<void> | undefined;
       try {
-        while (this.#queue.length > 0) {
-          const batch = this.#queue.splice(0, this.options.maxBatch);
-          try {
-            const outcomes = await this.#processWithRetry(batch.map((pending) => pending.submission));
-            batch.forEach((pending, index) => pending.resolve(outcomes[index]!));
-          } catch (error) {
-            this.deps.log.error({ err: error, size: batch.length }, 'intake batch failed');
-            for (const pending of batch) pending.reject(error);
+        for (;;) {
+          if (this.#queue.length === 0) {
+            if (!writing) break;
+            await writing;
+            writing = undefined;
+            continue;
           }
+          const batch = this.#queue.splice(0, this.options.maxBatch);
+          let prepared: PreparedBatch;
+          try {
+            prepared = await this.#prepare(batch.map((pending) => pending.submission));
+          } catch (error) {
+            this.#fail(batch, error);
+            continue;
+          }
+          if (writing) await writing;
+          writing = this.#commitWithRetry(prepared).then(
+            (outcomes) => batch.forEach((pending, index) => pending.resolve(outcomes[index]!)),
+            (error: unknown) => this.#fail(batch, error),
+          );
         }
       } finally {
         this.#running = undefined;
@@ -255,19 +338,23 @@ export class IntakePipeline {
     })();
   }
 
-  async #processWithRetry(batch: IntakeSubmission[]): Promise<IntakeOutcome[]> {
+  #fail(batch: Pending[], error: unknown): void {
+    this.deps.log.error({ err: error, size: batch.length }, 'intake batch failed');
+    for (const pending of batch) pending.reject(error);
+  }
+
+  async #commitWithRetry(prepared: PreparedBatch): Promise<IntakeOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#process(batch);
+        return await this.#commit(prepared);
       } catch (error) {
         if (!(error instanceof RetryBatch) || attempt >= 3) throw error;
         this.stats.retries++;
-        for (const tenantId of new Set(batch.map((submission) => submission.tenantId)))
+        for (const tenantId of new Set(prepared.batch.map((submission) => submission.tenantId)))
           this.forgetTenant(tenantId);
       }
     }
   }
-
   async #ensureLoaded(tenantId: string): Promise<void> {
     let loading = this.#loadedTenants.get(tenantId);
     if (!loading) {
@@ -295,24 +382,21 @@ export class IntakePipeline {
     return loading;
   }
 
-  async #process(batch: IntakeSubmission[]): Promise<IntakeOutcome[]> {
-    const { directory, locator } = this.deps;
+  /** Step 1: map, resolve devices and places, build the event rows (no writes, no correlation state). */
+  async #prepare(batch: IntakeSubmission[]): Promise<PreparedBatch> {
+    const { directory, locator, cipher } = this.deps;
+    const started = performance.now();
     const outcomes: Array<IntakeOutcome | undefined> = Array.from({ length: batch.length }, () => undefined);
     const deadLetters: DeadLetterDraft[] = [];
     const unknown = new Map<string, UnknownDeviceCount>();
     const heartbeats = new Map<string, Heartbeat>();
     const items: WorkItem[] = [];
     const seenMessages = new Set<string>();
-
-    const books = new Map<string, SlaBook>();
-    for (const tenantId of new Set(batch.map((submission) => submission.tenantId))) {
-      await this.#ensureLoaded(tenantId);
-      books.set(tenantId, await this.deps.books.get(tenantId));
-    }
-
-    const started = performance.now();
     // 1. Map, resolve devices and places (no writes yet).
     for (const [index, submission] of batch.entries()) {
+      // Let I/O in now and then (the previous batch's statements, HTTP requests): a batch of thousands
+      // would otherwise hold the event loop for tens of milliseconds.
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
       const deadLetter = (reason: string) => {
         const id = newId();
         deadLetters.push({ index, id, submission, reason });
@@ -335,7 +419,9 @@ export class IntakePipeline {
       const messageKey = `${submission.tenantId}|${submission.source.id}|${event.sourceMessageId}`;
       let device: DeviceInfo | undefined;
       if (event.deviceCode) {
-        device = await directory.device(submission.tenantId, event.deviceCode);
+        device =
+          directory.knownDevice(submission.tenantId, event.deviceCode) ??
+          (await directory.device(submission.tenantId, event.deviceCode));
         if (!device) {
           const key = `${submission.tenantId}|${submission.source.id}|${event.deviceCode}`;
           const entry = unknown.get(key);
@@ -418,18 +504,54 @@ export class IntakePipeline {
           }
         }
       }
+      item.row = {
+        t: submission.tenantId,
+        i: item.eventId,
+        s: submission.source.id,
+        m: event.sourceMessageId,
+        k: event.kind,
+        c: event.category,
+        sv: event.severity,
+        ti: event.title,
+        de: event.description ?? null,
+        x: item.lng,
+        y: item.lat,
+        a: event.address ?? null,
+        g: item.gridId,
+        co: item.communityId,
+        b: item.buildingId,
+        d: device?.id ?? null,
+        n: null,
+        p: { details: event.details ?? {}, photos: event.photos ?? [] },
+        r: RAW_WITHOUT_PERSONAL_DATA.has(submission.source.mapping)
+          ? null
+          : cipher.encrypt(submission.rawText, 'gov_event.raw'),
+        rw: RAW_WITHOUT_PERSONAL_DATA.has(submission.source.mapping) ? submission.rawText : null,
+        pe: event.personal ? cipher.encrypt(JSON.stringify(event.personal), 'gov_event.personal') : null,
+        o: event.occurredAt.toISOString(),
+        rc: submission.receivedAt.toISOString(),
+      };
       items.push(item);
     }
+    this.stats.mapMs += performance.now() - started;
+    return { batch, outcomes, deadLetters, unknown, heartbeats, items };
+  }
 
-    // 2. Write, in one transaction.
-    const mapped = performance.now();
-    const result = await this.deps.db.transaction().execute(async (trx) => {
-      const write = await this.write(trx, items, heartbeats, unknown, deadLetters, books);
-      return write;
-    });
-    const committed = performance.now();
-    this.stats.mapMs += mapped - started;
-    this.stats.writeMs += committed - mapped;
+  /** Steps 2 and 3: correlate and write in one transaction, then answer and tell the consoles. */
+  async #commit(prepared: PreparedBatch): Promise<IntakeOutcome[]> {
+    const { batch, outcomes, deadLetters, unknown, heartbeats, items } = prepared;
+    const books = new Map<string, SlaBook>();
+    for (const tenantId of new Set(batch.map((submission) => submission.tenantId))) {
+      await this.#ensureLoaded(tenantId);
+      books.set(tenantId, await this.deps.books.get(tenantId));
+    }
+
+    // 2. Correlate and write, in one transaction.
+    const started = performance.now();
+    const result = await this.deps.db
+      .transaction()
+      .execute((trx) => this.write(trx, items, heartbeats, unknown, deadLetters, books));
+    this.stats.writeMs += performance.now() - started;
 
     // 3. Commit the in-memory correlation state, answer, and tell the consoles.
     for (const [key, open] of result.opened)
@@ -438,13 +560,10 @@ export class IntakePipeline {
       this.#openByDevice.delete(key);
       this.#openStorms.delete(key);
     }
-    for (const [deviceKey, state] of result.deviceStates) {
-      const [tenantId, code] = deviceKey.split('|') as [string, string];
-      const device = await directory.device(tenantId, code);
-      if (device) {
-        device.state = state.state;
-        device.batteryLow = state.batteryLow;
-      }
+    for (const update of result.writtenDevices) update.device.seenWrittenAt = result.writtenAt;
+    for (const update of result.changedDevices) {
+      update.device.state = update.state;
+      update.device.batteryLow = update.batteryLow;
     }
     for (const item of items) {
       const inserted = result.inserted.has(item.eventId);
@@ -490,10 +609,7 @@ export class IntakePipeline {
     const { cipher } = this.deps;
     const opened = new Map<string, OpenIncident>();
     const closedKeys: string[] = [];
-    const deviceStates = new Map<
-      string,
-      { tenantId: string; deviceId: string; state: DeviceState; batteryLow: boolean; at: Date }
-    >();
+    const deviceStates = new Map<string, DeviceUpdate>();
     const drafts = new Map<string, DraftIncident>();
     const reportIncidents: DraftIncident[] = [];
     const now = Date.now();
@@ -522,7 +638,7 @@ export class IntakePipeline {
               : (previous?.batteryLow ?? device.batteryLow);
         deviceStates.set(`${tenantId}|${device.code}`, {
           tenantId,
-          deviceId: device.id,
+          device,
           state,
           batteryLow,
           at: event.occurredAt,
@@ -597,27 +713,26 @@ export class IntakePipeline {
     const inserted = new Set<string>();
     const duplicates = new Map<string, { id: string; incidentId: string | null }>();
     if (items.length > 0) {
-      const rows = await sql<{ id: string }>`
+      for (const item of items) item.row!.n = item.incidentId;
+      // One JSON parameter for the whole batch: serialized natively, where array parameters cost a
+      // JavaScript escaping pass per value.
+      const insert = await sql`
         insert into gov_event (tenant_id, id, source_id, source_message_id, kind, category, severity, title,
           description, lng, lat, address, grid_id, community_id, building_id, device_id, incident_id, payload,
-          raw_enc, personal_enc, occurred_at, received_at)
-        select * from unnest(${col(items, (i) => i.submission.tenantId)}::uuid[], ${col(items, (i) => i.eventId)}::uuid[],
-          ${col(items, (i) => i.submission.source.id)}::uuid[], ${col(items, (i) => i.event.sourceMessageId)}::text[],
-          ${col(items, (i) => i.event.kind)}::text[], ${col(items, (i) => i.event.category)}::text[],
-          ${col(items, (i) => i.event.severity)}::text[], ${col(items, (i) => i.event.title)}::text[],
-          ${col(items, (i) => i.event.description ?? null)}::text[], ${col(items, (i) => i.lng)}::float8[],
-          ${col(items, (i) => i.lat)}::float8[], ${col(items, (i) => i.event.address ?? null)}::text[],
-          ${col(items, (i) => i.gridId)}::uuid[], ${col(items, (i) => i.communityId)}::uuid[],
-          ${col(items, (i) => i.buildingId)}::uuid[], ${col(items, (i) => i.device?.id ?? null)}::uuid[],
-          ${col(items, (i) => i.incidentId)}::uuid[],
-          ${col(items, (i) => JSON.stringify({ details: i.event.details ?? {}, photos: i.event.photos ?? [] }))}::jsonb[],
-          ${col(items, (i) => cipher.encrypt(i.submission.rawText, 'gov_event.raw'))}::text[],
-          ${col(items, (i) => (i.event.personal ? cipher.encrypt(JSON.stringify(i.event.personal), 'gov_event.personal') : null))}::text[],
-          ${col(items, (i) => i.event.occurredAt)}::timestamptz[], ${col(items, (i) => i.submission.receivedAt)}::timestamptz[])
-        on conflict (tenant_id, source_id, source_message_id) do nothing
-        returning id`.execute(trx);
-      for (const row of rows.rows) inserted.add(row.id);
-      if (inserted.size < items.length) {
+          raw_enc, raw, personal_enc, occurred_at, received_at)
+        select t, i, s, m, k, c, sv, ti, de, x, y, a, g, co, b, d, n, p, r, rw, pe, o, rc
+        from json_to_recordset(${JSON.stringify(items.map((item) => item.row))}::json) as v(t uuid, i uuid, s uuid,
+          m text, k text, c text, sv text, ti text, de text, x float8, y float8, a text, g uuid, co uuid, b uuid,
+          d uuid, n uuid, p jsonb, r text, rw text, pe text, o timestamptz, rc timestamptz)
+        on conflict (tenant_id, source_id, source_message_id) do nothing`.execute(trx);
+      if (Number(insert.numAffectedRows ?? 0) === items.length)
+        for (const item of items) inserted.add(item.eventId);
+      else {
+        // Some were already stored (redelivered): which of ours went in? (Fresh ids cannot pre-exist.)
+        const ours = await sql<{ id: string }>`select id from gov_event
+          where tenant_id = any(${[...new Set(items.map((i) => i.submission.tenantId))]}::uuid[])
+            and id = any(${col(items, (i) => i.eventId)}::uuid[])`.execute(trx);
+        for (const row of ours.rows) inserted.add(row.id);
         const missing = items.filter((item) => !inserted.has(item.eventId));
         // Result columns come back camel-cased (CamelCasePlugin), raw SQL included.
         const found = await sql<{
@@ -801,40 +916,38 @@ export class IntakePipeline {
       }
     }
 
-    // Device state, heartbeats and recoveries.
-    const deviceRows = [
-      ...[...deviceStates.values()].map((state) => ({ ...state, seen: state.at })),
-      ...[...heartbeats.values()]
-        .filter((beat) => !deviceStates.has(`${beat.tenantId}|${beat.device.code}`))
-        .map((beat) => ({
+    // Device state, heartbeats and recoveries. A device row is written when its state changes and
+    // otherwise at most every deviceSeenWriteMs: at thousands of messages a second, rewriting the row
+    // of every device in every batch just to move last_seen_at costs more than the events themselves.
+    for (const beat of heartbeats.values()) {
+      const key = `${beat.tenantId}|${beat.device.code}`;
+      if (!deviceStates.has(key))
+        deviceStates.set(key, {
           tenantId: beat.tenantId,
-          deviceId: beat.device.id,
+          device: beat.device,
           state: beat.device.state === 'offline' ? 'online' : beat.device.state,
-          batteryLow: beat.device.batteryLow,
-          seen: beat.at,
-        })),
-    ];
-    if (deviceRows.length > 0)
-      await sql`update device d set state = v.s, battery_low = v.b, last_seen_at = greatest(d.last_seen_at, v.l),
-          updated_at = case when d.state = v.s and d.battery_low = v.b then d.updated_at else now() end
-        from unnest(${col(deviceRows, (r) => r.tenantId)}::uuid[], ${col(deviceRows, (r) => r.deviceId)}::uuid[],
-          ${col(deviceRows, (r) => r.state)}::text[], ${col(deviceRows, (r) => r.batteryLow)}::boolean[],
-          ${col(deviceRows, (r) => r.seen)}::timestamptz[]) as v(t, id, s, b, l)
-        where d.tenant_id = v.t and d.id = v.id and d.state <> 'disabled'
-          and d.id = any(${col(deviceRows, (r) => r.deviceId)}::uuid[])`.execute(trx);
-    const heartbeatStates = new Map<
-      string,
-      { tenantId: string; deviceId: string; state: DeviceState; batteryLow: boolean; at: Date }
-    >();
-    for (const beat of heartbeats.values())
-      if (beat.device.state === 'offline' && !deviceStates.has(`${beat.tenantId}|${beat.device.code}`))
-        heartbeatStates.set(`${beat.tenantId}|${beat.device.code}`, {
-          tenantId: beat.tenantId,
-          deviceId: beat.device.id,
-          state: 'online',
           batteryLow: beat.device.batteryLow,
           at: beat.at,
         });
+    }
+    const changedDevices = [...deviceStates.values()].filter(
+      (update) => update.state !== update.device.state || update.batteryLow !== update.device.batteryLow,
+    );
+    const deviceRows = [...deviceStates.values()].filter(
+      (update) =>
+        update.state !== update.device.state ||
+        update.batteryLow !== update.device.batteryLow ||
+        update.device.seenWrittenAt === undefined ||
+        now - update.device.seenWrittenAt >= this.options.deviceSeenWriteMs,
+    );
+    if (deviceRows.length > 0)
+      await sql`update device d set state = v.s, battery_low = v.b, last_seen_at = greatest(d.last_seen_at, v.l),
+          updated_at = case when d.state = v.s and d.battery_low = v.b then d.updated_at else now() end
+        from unnest(${col(deviceRows, (r) => r.tenantId)}::uuid[], ${col(deviceRows, (r) => r.device.id)}::uuid[],
+          ${col(deviceRows, (r) => r.state)}::text[], ${col(deviceRows, (r) => r.batteryLow)}::boolean[],
+          ${col(deviceRows, (r) => r.at)}::timestamptz[]) as v(t, id, s, b, l)
+        where d.tenant_id = v.t and d.id = v.id and d.state <> 'disabled'
+          and d.id = any(${col(deviceRows, (r) => r.device.id)}::uuid[])`.execute(trx);
     const recovered = fresh.filter((item) => item.event.deviceMessage === 'recovered' && item.device);
     if (recovered.length > 0) {
       const resolved = await sql<{
@@ -939,14 +1052,15 @@ export class IntakePipeline {
         })),
       );
 
-    for (const [key, state] of heartbeatStates) deviceStates.set(key, state);
     return {
       outboxEvents: accidents.length,
       inserted,
       duplicates,
       opened,
       closedKeys,
-      deviceStates,
+      changedDevices,
+      writtenDevices: deviceRows,
+      writtenAt: now,
       casesByIncident,
       newIncidents: newDrafts,
       updatedIncidents: updates.map(([id, count]) => ({
@@ -1013,11 +1127,11 @@ export class IntakePipeline {
         added: update.count,
         lastSeenAt: update.last.toISOString(),
       });
-    for (const state of result.deviceStates.values())
-      realtime.publish(state.tenantId, 'device.state', {
-        deviceId: state.deviceId,
-        state: state.state,
-        batteryLow: state.batteryLow,
+    for (const update of result.changedDevices)
+      realtime.publish(update.tenantId, 'device.state', {
+        deviceId: update.device.id,
+        state: update.state,
+        batteryLow: update.batteryLow,
       });
   }
 }

@@ -439,6 +439,13 @@ const system: Mapper = (message) => {
   };
 };
 
+/**
+ * Mappings whose raw messages cannot carry personal data (device telemetry: code, reading, battery;
+ * Jiedao's own findings): their raw text is kept as it is. Every other source's raw message —
+ * reports, hotline and police records, camera snapshots — is kept encrypted (ADR 0004, ADR 0010).
+ */
+export const RAW_WITHOUT_PERSONAL_DATA: ReadonlySet<SourceMapping> = new Set(['iot_mqtt', 'system']);
+
 export const MAPPERS: Record<SourceMapping, Mapper> = {
   resident_report: residentReport,
   hotline_12345: hotline12345,

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { AppContext } from '../../platform/context.js';
 import { MqttIngestor, type IngestMessage } from '../../platform/mqtt/mqtt-ingestor.js';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub.js';
 import type { GridLocator } from '../places/index.js';
+import type { SourceInfo } from './directory.js';
 import { createGovernance, type Governance } from './governance.js';
+import { registerIntakeMetrics } from './intake-metrics.js';
 import type { IntakeSubmission } from './intake.js';
 import { DEVICE_TOPIC } from './mappings.js';
 import { registerGovernanceRoutes } from './governance.routes.js';
@@ -29,6 +32,7 @@ export function startGovernance(
   app: FastifyInstance,
   ctx: AppContext,
   locator: GridLocator,
+  metrics?: Registry,
 ): GovernanceRuntime {
   const hub = new RealtimeHub();
   const governance = createGovernance(ctx, locator, { realtime: hub });
@@ -37,11 +41,19 @@ export function startGovernance(
 
   const handleMqtt = async (batch: IngestMessage[]): Promise<void> => {
     const submissions: IntakeSubmission[] = [];
+    // A batch comes from a handful of subdistricts: look each up once, not once per message.
+    const routes = new Map<string, { tenantId: string; source: SourceInfo } | undefined>();
     for (const message of batch) {
       const match = DEVICE_TOPIC.exec(message.topic);
-      const tenantId = match ? (await governance.directory.tenantByCode(match[1]!))?.id : undefined;
-      const source = tenantId ? await governance.directory.source(tenantId, 'iot') : undefined;
-      if (!tenantId || !source) {
+      const code = match?.[1];
+      let route = code === undefined ? undefined : routes.get(code);
+      if (code !== undefined && !routes.has(code)) {
+        const tenantId = (await governance.directory.tenantByCode(code))?.id;
+        const source = tenantId ? await governance.directory.source(tenantId, 'iot') : undefined;
+        route = tenantId && source ? { tenantId, source } : undefined;
+        routes.set(code, route);
+      }
+      if (!route) {
         unroutable.count++;
         unroutable.lastTopic = message.topic;
         ctx.log.warn({ topic: message.topic }, 'MQTT message for no known tenant or IoT source');
@@ -57,8 +69,8 @@ export function startGovernance(
           rejectReason = 'payload is not valid JSON';
         }
       submissions.push({
-        tenantId,
-        source,
+        tenantId: route.tenantId,
+        source: route.source,
         topic: message.topic,
         payload,
         rawText,
@@ -78,6 +90,10 @@ export function startGovernance(
         connections: config.mqttConnections,
         shareGroup: config.mqttConnections > 1 ? 'jiedao-intake' : undefined,
         handler: handleMqtt,
+        // The intake maps the next batch while the previous one is in its write transaction; a
+        // second batch in hand keeps that pipeline full. PUBACKs still go out in arrival order.
+        maxConcurrentBatches: 4,
+        receiveMaximum: config.mqttReceiveMaximum,
         onError: (error, context) => ctx.log.warn({ err: error, context }, 'MQTT intake problem'),
       })
     : undefined;
@@ -96,6 +112,7 @@ export function startGovernance(
       await runSweeps(governance, { offlineAfterMs: config.deviceOfflineAfterMs });
     });
 
+  if (metrics) registerIntakeMetrics(metrics, governance.intake, mqtt, unroutable);
   registerGovernanceRoutes(app, governance, { hub, brokerStatus });
   registerOpen311Routes(app, governance);
 

@@ -44,6 +44,13 @@ describe('PiiCipher encrypt/decrypt', () => {
     expect(token).not.toContain('330106');
   });
 
+  it('never uses an IV twice, across refills of the IV pool', () => {
+    const ivs = new Set<string>();
+    const count = 2000; // several pools of 256
+    for (let i = 0; i < count; i++) ivs.add(cipher.encrypt('x', CONTEXT).split('.')[1]!);
+    expect(ivs.size).toBe(count);
+  });
+
   it('encrypts the same plaintext differently each time', () => {
     const a = cipher.encrypt('张三', CONTEXT);
     const b = cipher.encrypt('张三', CONTEXT);
