@@ -12,6 +12,7 @@ import type { AppContext } from './platform/context.js';
 import type { DatabaseHandle } from './platform/database/database.js';
 import { isFullyMigrated } from './platform/database/migrator.js';
 import { registerMetrics } from './platform/http/metrics.js';
+import { expireDueTransfers } from './platform/ledger/index.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerProblemHandlers, sendRouteNotFound } from './platform/http/problem.js';
@@ -164,6 +165,11 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   registerIdentityRoutes(app, ctx, { verificationProvider, sessionCache });
   registerPlacesRoutes(app, ctx, locator);
   const governance = startGovernance(app, ctx, locator, metrics);
+  // Holds whose time is up are released by the sweep (a hire's wage hold, a payout in flight).
+  if (config.sweepIntervalMs > 0)
+    jobs.every('ledger.expire_holds', config.sweepIntervalMs, async () => {
+      await expireDueTransfers(database.db);
+    });
 
   // Every module has subscribed and registered by now; the engines run while the app does.
   app.addHook('onReady', async () => {

@@ -24,6 +24,7 @@ import type { AppContext } from './platform/context.js';
 import { seedDemo, type SeedResult } from './demo/seed.js';
 import { startServer } from './main.js';
 import { createProgress } from './platform/cli-progress.js';
+import { reconcileLedger } from './platform/ledger/index.js';
 
 interface CommonOptions {
   dataDir?: string;
@@ -312,6 +313,59 @@ withCommon(program.command('create-admin'))
       }
     },
   );
+
+const ledgerCommand = program.command('ledger').description('the money ledger');
+withCommon(ledgerCommand.command('reconcile'))
+  .description(
+    'prove the ledger whole: debits = credits, every balance = the sum of its transfers, every hold ' +
+      "resolved once, no guarded account below zero (and the modules' own checks); exits 1 on a finding",
+  )
+  .option('--tenant <code>', 'one tenant (subdistrict) only; default: every tenant with accounts')
+  .action(async (options: CommonOptions & { tenant?: string }) => {
+    const { ctx, database } = await openContext(options);
+    try {
+      let tenants: Array<{ id: string; code: string; name: string }>;
+      if (options.tenant) {
+        const tenant = await findTenantOrFail(ctx, options.tenant);
+        if (!tenant) return;
+        tenants = [tenant];
+      } else
+        tenants = await ctx.db
+          .selectFrom('tenant')
+          .select(['id', 'code', 'name'])
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('ledgerAccount')
+                .select('id')
+                .whereRef('ledgerAccount.tenantId', '=', 'tenant.id'),
+            ),
+          )
+          .orderBy('code')
+          .execute();
+      const progress = createProgress();
+      const reports = [];
+      for (const [index, tenant] of tenants.entries()) {
+        progress.update('reconciling', index, tenants.length);
+        reports.push({ tenant, report: await reconcileLedger(ctx.db, tenant.id) });
+      }
+      progress.update('reconciling', tenants.length, tenants.length);
+      progress.stop();
+      for (const { tenant, report } of reports) {
+        console.log(
+          `${tenant.name} (${tenant.code}): ${report.accounts} accounts, ${report.transfers} transfers — ${report.ok ? 'OK 账平' : 'FINDINGS 账不平'}`,
+        );
+        for (const check of report.checks) {
+          console.log(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
+          for (const problem of check.problems) console.log(`       ${JSON.stringify(problem)}`);
+        }
+      }
+      if (tenants.length === 0) console.log('No ledger accounts yet: nothing to reconcile.');
+      if (reports.some(({ report }) => !report.ok)) process.exitCode = 1;
+    } finally {
+      await database.close();
+    }
+  });
 
 program
   .command('openapi')

@@ -1,8 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /*
- * Tables of the platform engines (migration 20261129_0002_platform): the transactional outbox and
- * durable jobs. They belong to no module; the engines in platform/outbox and platform/jobs are
+ * Tables of the platform engines (migrations 0002_platform and 0005_ledger): the transactional
+ * outbox, durable jobs and the money ledger. They belong to no module; the engines in platform/outbox and platform/jobs are
  * their only readers and writers.
  */
 
@@ -70,9 +70,49 @@ export interface JobTable {
   updatedAt: Generated<Date>;
 }
 
+export type LedgerAccountKind = 'asset' | 'liability' | 'equity' | 'revenue' | 'expense';
+export type LedgerTransferType = 'single' | 'pending' | 'post' | 'void' | 'expire';
+export type LedgerPendingState = 'pending' | 'posted' | 'voided' | 'expired';
+
+/** A ledger account with its running totals in fen (migration 0005; only platform/ledger writes it). */
+export interface LedgerAccountTable {
+  tenantId: string;
+  id: string;
+  code: string;
+  name: string;
+  kind: LedgerAccountKind;
+  /** May never go below zero on its normal side, pending debits (credits) included. */
+  guarded: boolean;
+  debitsPosted: Generated<number>;
+  creditsPosted: Generated<number>;
+  debitsPending: Generated<number>;
+  creditsPending: Generated<number>;
+  createdAt: Generated<Date>;
+}
+
+/** One movement of money between two accounts; never updated except a pending one's state. */
+export interface LedgerTransferTable {
+  tenantId: string;
+  id: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  amount: number;
+  type: LedgerTransferType;
+  pendingId: string | null;
+  state: LedgerPendingState | null;
+  postedAmount: number | null;
+  timeoutAt: NullableTimestamp;
+  code: string;
+  reference: string | null;
+  memo: string | null;
+  createdAt: Generated<Date>;
+}
+
 export interface PlatformTables {
   outboxEvent: OutboxEventTable;
   outboxSubscriber: OutboxSubscriberTable;
   outboxDelivery: OutboxDeliveryTable;
   job: JobTable;
+  ledgerAccount: LedgerAccountTable;
+  ledgerTransfer: LedgerTransferTable;
 }
