@@ -52,7 +52,7 @@ describe('WorkerIndex.firstWave', () => {
   it('puts nearby rings first, then the more reliable, and leaves out whoever is not eligible', () => {
     const index = new WorkerIndex(
       [
-        worker('near-unreliable', 0.5, { reliability: 10 }),
+        worker('near-unreliable', 0.6, { reliability: 10 }),
         worker('near-reliable', 0.8, { reliability: 95 }),
         worker('mid', 2.5, { reliability: 100 }),
         worker('far', 8, { reliability: 100 }),
@@ -70,12 +70,19 @@ describe('WorkerIndex.firstWave', () => {
     const wave = index.firstWave(job, 10, (id) => id === 'booked');
     expect(wave.map((entry) => entry.id)).toEqual(['near-reliable', 'near-unreliable', 'mid', 'far']);
     expect(wave.map((entry) => RINGS_KM[entry.ring])).toEqual([1, 1, 3, 10]);
-    // A wave of two takes the best two; without the booking known, the booked worker would be one.
+    // Nearer still is a ring of its own.
+    const closer = new WorkerIndex(
+      [worker('next-door', 0.3, { reliability: 1 }), worker('best', 0.8)],
+      centre,
+    );
+    expect(closer.firstWave(job, 2).map((entry) => entry.id)).toEqual(['next-door', 'best']);
+    // A wave of two takes the best two; without the booking known, the booked worker (0.3 km, the
+    // innermost ring) would come first.
     expect(index.firstWave(job, 2, (id) => id === 'booked').map((entry) => entry.id)).toEqual([
       'near-reliable',
       'near-unreliable',
     ]);
-    expect(index.firstWave(job, 2).map((entry) => entry.id)).toEqual(['near-reliable', 'booked']);
+    expect(index.firstWave(job, 2).map((entry) => entry.id)).toEqual(['booked', 'near-reliable']);
   });
 
   it('sees changes at once and after a rebuild alike', () => {
@@ -139,7 +146,7 @@ describe('JobIndex.feed', () => {
     const at = (dxKm: number) => centre.lng + dxKm / (111.32 * Math.cos((centre.lat * Math.PI) / 180));
     const index = new WorkerIndex([], centre);
     const jobs = new JobIndex(index.projection, [
-      { ...job, id: 'close-cheap', lng: at(0.3), wagePerHourFen: 2000 },
+      { ...job, id: 'close-cheap', lng: at(0.7), wagePerHourFen: 2000 },
       { ...job, id: 'close-rich', lng: at(0.6), wagePerHourFen: 3000 },
       { ...job, id: 'farther', lng: at(4), wagePerHourFen: 9000 },
       { ...job, id: 'out-of-reach', lng: at(30) },

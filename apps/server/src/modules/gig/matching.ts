@@ -8,14 +8,15 @@ import KDBush from 'kdbush';
  * - **eligible**: the worker takes the job's category, has every skill it requires, is available
  *   (weekly hours, Asia/Shanghai) for the whole shift, is not booked then, and the site is within
  *   the worker's travel radius (at most 50 km);
- * - **order**: nearby first — by distance ring (1, 3, 5, 10, 20, 50 km) — then, within a ring, by
+ * - **order**: nearby first — by distance ring (0.5, 1, 2, 3, 5, 10, 20, 50 km) — then, within a ring, by
  *   score (reliability 0–100 plus up to 20 for closeness; for the feed, the hourly wage), then id.
  *
  * Workers and jobs live in memory in columns (a million workers take about 100 MB) with a k-d tree
  * over their positions in a local kilometre grid; changes go to a small overflow that every query
  * also scans, and the tree is rebuilt once the overflow grows.
  */
-export const RINGS_KM = [1, 3, 5, 10, 20, 50] as const;
+/** Fine near (a dense street has hundreds of workers within a kilometre), coarse far. */
+export const RINGS_KM = [0.5, 1, 2, 3, 5, 10, 20, 50] as const;
 const MAX_RADIUS_KM = RINGS_KM.at(-1)!;
 const KM_PER_DEGREE_LAT = 110.574;
 const KM_PER_DEGREE_LNG_AT_EQUATOR = 111.32;
@@ -234,7 +235,12 @@ export class WorkerIndex {
       // The tree answers the whole disc; only this ring's band counts (inner ones were taken).
       // Overflow slots are never in the tree, so nothing is counted twice.
       const inRing: Ranked[] = [];
+      const inner = ring === 0 ? -1 : RINGS_KM[ring - 1]! * RINGS_KM[ring - 1]!;
       const consider = (slot: number) => {
+        // Inner rings were scored already: skip them on the squared distance alone.
+        const dx = this.#x[slot]! - query.x;
+        const dy = this.#y[slot]! - query.y;
+        if (dx * dx + dy * dy <= inner) return;
         const candidate = this.#rank(slot, query, isBooked);
         if (candidate && candidate.ring === ring) inRing.push(candidate);
       };

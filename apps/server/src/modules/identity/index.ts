@@ -8,6 +8,7 @@ export { SessionCache } from './session-cache.js';
 export { recordVerifiedIdentityUnchecked } from './verification.service.js';
 export { createAccountUnchecked, createOrganisationUnchecked, type NewAccount } from './accounts.service.js';
 export { checkResidentIdNumber, makeResidentIdNumber } from './id-number.js';
+export { checkUscc, makeUscc, type UsccResult } from './uscc.js';
 export {
   SimulatedVerificationProvider,
   VerificationUnavailableError,
