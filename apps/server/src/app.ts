@@ -13,6 +13,8 @@ import type { DatabaseHandle } from './platform/database/database.js';
 import { isFullyMigrated } from './platform/database/migrator.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { expireDueTransfers } from './platform/ledger/index.js';
+import { SimulatedPayoutRail } from './platform/payout-rail/payout-rail.js';
+import { PayoutProcessor } from './platform/payouts/index.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerProblemHandlers, sendRouteNotFound } from './platform/http/problem.js';
@@ -166,18 +168,34 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   registerPlacesRoutes(app, ctx, locator);
   const governance = startGovernance(app, ctx, locator, metrics);
   // Holds whose time is up are released by the sweep (a hire's wage hold, a payout in flight).
-  if (config.sweepIntervalMs > 0)
+  // Payouts leave through the rail; Jiedao ships only its simulator (platform/payout-rail), whose
+  // records live in this process's memory — unlike a real rail, it forgets them on a restart.
+  const payoutRail = new SimulatedPayoutRail({ seed: Date.now() % 2_147_483_647 });
+  const payouts = new PayoutProcessor({
+    db: database.db,
+    rail: payoutRail,
+    cipher: ctx.cipher,
+    log: ctx.log,
+  });
+  if (config.sweepIntervalMs > 0) {
     jobs.every('ledger.expire_holds', config.sweepIntervalMs, async () => {
       await expireDueTransfers(database.db);
     });
+    jobs.every('payouts.process', config.sweepIntervalMs, async () => {
+      await payouts.runOnce();
+    });
+  }
 
   // Every module has subscribed and registered by now; the engines run while the app does.
   app.addHook('onReady', async () => {
     await outbox.start();
     jobs.start();
+    payouts.start();
   });
   app.addHook('onClose', async () => {
     await jobs.stop();
+    await payouts.stop();
+    payoutRail.close();
     await outbox.stop();
   });
 

@@ -25,6 +25,7 @@ import { seedDemo, type SeedResult } from './demo/seed.js';
 import { startServer } from './main.js';
 import { createProgress } from './platform/cli-progress.js';
 import { reconcileLedger } from './platform/ledger/index.js';
+import { payoutClearingCheck } from './platform/payouts/index.js';
 
 interface CommonOptions {
   dataDir?: string;
@@ -318,7 +319,7 @@ const ledgerCommand = program.command('ledger').description('the money ledger');
 withCommon(ledgerCommand.command('reconcile'))
   .description(
     'prove the ledger whole: debits = credits, every balance = the sum of its transfers, every hold ' +
-      "resolved once, no guarded account below zero (and the modules' own checks); exits 1 on a finding",
+      'resolved once, no guarded account below zero, payout clearing = the payouts in flight; exits 1 on a finding',
   )
   .option('--tenant <code>', 'one tenant (subdistrict) only; default: every tenant with accounts')
   .action(async (options: CommonOptions & { tenant?: string }) => {
@@ -347,7 +348,7 @@ withCommon(ledgerCommand.command('reconcile'))
       const reports = [];
       for (const [index, tenant] of tenants.entries()) {
         progress.update('reconciling', index, tenants.length);
-        reports.push({ tenant, report: await reconcileLedger(ctx.db, tenant.id) });
+        reports.push({ tenant, report: await reconcileLedger(ctx.db, tenant.id, [payoutClearingCheck]) });
       }
       progress.update('reconciling', tenants.length, tenants.length);
       progress.stop();

@@ -108,6 +108,32 @@ export interface LedgerTransferTable {
   createdAt: Generated<Date>;
 }
 
+export type PayoutState = 'requested' | 'submitted' | 'paid' | 'refused';
+
+/** Money leaving through the payout rail (migration 0006; only platform/payouts writes it). */
+export interface PayoutTable {
+  tenantId: string;
+  id: string;
+  sourceAccountId: string;
+  clearingAccountId: string;
+  bankAccountId: string;
+  periodKey: string;
+  amount: number;
+  /** `{ name, accountNo }`, encrypted (context `payout.payee`). */
+  payeeEnc: string;
+  payeeAccountLast4: string;
+  memo: string | null;
+  state: Generated<PayoutState>;
+  railReference: string | null;
+  refusal: string | null;
+  attempts: Generated<number>;
+  nextAttemptAt: Generated<Date>;
+  lastError: string | null;
+  requestedAt: Generated<Date>;
+  submittedAt: NullableTimestamp;
+  finishedAt: NullableTimestamp;
+}
+
 export interface PlatformTables {
   outboxEvent: OutboxEventTable;
   outboxSubscriber: OutboxSubscriberTable;
@@ -115,4 +141,5 @@ export interface PlatformTables {
   job: JobTable;
   ledgerAccount: LedgerAccountTable;
   ledgerTransfer: LedgerTransferTable;
+  payout: PayoutTable;
 }
