@@ -125,6 +125,17 @@ export interface PayoutProcessorOptions {
   now?: () => Date;
 }
 
+/** A payout claimed for a pass: what submitting or asking about it needs. */
+interface DuePayout {
+  tenantId: string;
+  id: string;
+  state: PayoutState;
+  amount: number;
+  payeeEnc: string;
+  memo: string | null;
+  attempts: number;
+}
+
 export interface ProcessResult {
   submitted: number;
   paid: number;
@@ -175,15 +186,7 @@ export class PayoutProcessor {
     const result: ProcessResult = { submitted: 0, paid: 0, refused: 0, retried: 0 };
     const now = this.#options.now();
     // Claim: push the due payouts' next attempt past the call timeout, so another process skips them.
-    const due = await sql<{
-      tenantId: string;
-      id: string;
-      state: PayoutState;
-      amount: number;
-      payeeEnc: string;
-      memo: string | null;
-      attempts: number;
-    }>`
+    const due = await sql<DuePayout>`
       update payout p set next_attempt_at = ${new Date(now.getTime() + this.#options.callTimeoutMs * 3)}
       from (select tenant_id, id from payout where state in ('requested', 'submitted') and next_attempt_at <= ${now}
             order by next_attempt_at limit ${limit} for update skip locked) d
@@ -215,15 +218,7 @@ export class PayoutProcessor {
       });
   }
 
-  async #advance(payout: {
-    tenantId: string;
-    id: string;
-    state: PayoutState;
-    amount: number;
-    payeeEnc: string;
-    memo: string | null;
-    attempts: number;
-  }): Promise<keyof ProcessResult> {
+  async #advance(payout: DuePayout): Promise<keyof ProcessResult> {
     const { rail, cipher, db } = this.#options;
     const signal = AbortSignal.timeout(this.#options.callTimeoutMs);
     try {
