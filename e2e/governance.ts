@@ -449,6 +449,7 @@ export const governanceScenarios: Scenario[] = [
       await page.getByTestId('import-failed').waitFor({ timeout: 30_000 });
       const errors = await page.getByTestId('import-errors').innerText();
       expect.includes(errors, '3', 'the error names row 3');
+      expect.includes(errors, '“toaster”不是设备类型', 'the error is said in Chinese to a Chinese screen');
       await screenshot('devices-import-errors', page, { fullPage: false });
     },
   },

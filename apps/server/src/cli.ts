@@ -259,7 +259,9 @@ withCommon(importCommand.command('devices <file>'))
       }
       console.error(`Nothing imported: ${result.errors.length} problem(s) in ${result.rows} row(s):`);
       for (const problem of result.errors)
-        console.error(`  row ${problem.row}, ${problem.field}: ${problem.message}`);
+        console.error(
+          `  第 ${problem.row} 行 row ${problem.row}, ${problem.field}: ${problem.messageZh} (${problem.message})`,
+        );
       process.exitCode = 1;
     } finally {
       await database.close();

@@ -128,6 +128,8 @@ export const DeviceImportRowError = Type.Object({
   row: Type.Integer(),
   field: Type.String(),
   message: Type.String(),
+  /** The same in Chinese. */
+  messageZh: Type.String(),
 });
 export const DeviceImportResult = Type.Object({
   ok: Type.Boolean(),

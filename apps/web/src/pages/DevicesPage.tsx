@@ -69,7 +69,7 @@ function ImportDialog({
   onClose: () => void;
   onImported: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const problemText = useProblemText();
   const input = useRef<HTMLInputElement>(null);
   const [state, setState] = useState<ImportState>({ phase: 'idle' });
@@ -107,7 +107,12 @@ function ImportDialog({
   const errorColumns: TableProps<DeviceImportResult['errors'][number]>['columns'] = [
     { key: 'row', title: t('devices.row'), dataIndex: 'row', width: 70 },
     { key: 'field', title: t('devices.field'), dataIndex: 'field', width: 120 },
-    { key: 'message', title: t('devices.message'), dataIndex: 'message' },
+    {
+      key: 'message',
+      title: t('devices.message'),
+      // The server says each problem in both languages; staff read it in theirs.
+      render: (_: unknown, error) => (i18n.language.startsWith('zh') ? error.messageZh : error.message),
+    },
   ];
 
   return (

@@ -153,6 +153,9 @@ describe('checking rows', () => {
       '5:stream_url',
     ]);
     expect(parsed.errors[0]!.message).toContain('row 2');
+    // Every problem is said in Chinese too, naming the column as staff know it.
+    expect(parsed.errors[0]!.messageZh).toContain('已在第 2 行出现');
+    expect(parsed.errors.every((error) => /[\u4e00-\u9fff]/.test(error.messageZh))).toBe(true);
     expect(parsed.drafts.map((draft) => draft.code)).toEqual(['A-1']);
   });
 
@@ -167,6 +170,7 @@ describe('checking rows', () => {
     expect(empty).toHaveLength(1);
     expect(empty[0]).toMatchObject({ row: 2, field: 'code' });
     expect(empty[0]!.message).toContain('no device rows');
+    expect(empty[0]!.messageZh).toBe('表头下方没有设备数据行');
     expect(parseDeviceSheet([], TODAY).errors).toHaveLength(1);
   });
 
@@ -175,11 +179,13 @@ describe('checking rows', () => {
       row: MAX_LISTED_ERRORS + 5 - index + 1,
       field: 'code',
       message: 'is empty',
+      messageZh: '设备编号为空',
     }));
     const capped = capErrors(errors);
     expect(capped).toHaveLength(MAX_LISTED_ERRORS + 1);
     expect(capped[0]!.row).toBe(2);
     expect(capped.at(-1)!.message).toContain('5 more');
+    expect(capped.at(-1)!.messageZh).toBe('从这一行起还有 5 处错误未列出');
   });
 });
 
@@ -201,7 +207,7 @@ describe('buildings', () => {
   ]);
   const idOf = (text: string) => {
     const result = matcher.match(text);
-    return 'building' in result ? result.building.id : result.error;
+    return 'building' in result ? result.building.id : `${result.error.en} | ${result.error.zh}`;
   };
 
   it('matches by exact name or address, ignoring spaces and full-width digits', () => {
@@ -217,7 +223,9 @@ describe('buildings', () => {
 
   it('says when a name is ambiguous or unknown', () => {
     expect(idOf('3幢')).toContain('2 buildings');
+    expect(idOf('3幢')).toContain('对应 2 栋楼');
     expect(idOf('莲花新村9幢')).toContain('no building');
+    expect(idOf('莲花新村9幢')).toContain('本街道没有楼栋“莲花新村9幢”');
   });
 });
 

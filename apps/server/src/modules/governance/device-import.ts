@@ -22,7 +22,32 @@ export interface ImportRowError {
   row: number;
   field: string;
   message: string;
+  /** The same in Chinese, for the staff who fix the sheet. */
+  messageZh: string;
 }
+
+/** A problem said in English and in Chinese. */
+export type Said = { en: string; zh: string };
+
+/** The column names staff see in a register. */
+const FIELD_ZH: Record<ImportField, string> = {
+  code: '设备编号',
+  type: '类型',
+  name: '名称',
+  building: '楼栋',
+  lng: '经度',
+  lat: '纬度',
+  address: '地址',
+  installed_on: '安装日期',
+  stream_url: '视频流地址',
+};
+
+const rowError = (row: number, field: string, said: Said): ImportRowError => ({
+  row,
+  field,
+  message: said.en,
+  messageZh: said.zh,
+});
 
 /** One row of the sheet as text, cells in column order. */
 export interface SheetRow {
@@ -163,11 +188,10 @@ export function parseDeviceSheet(
       drafts: [],
       rows: 0,
       errors: [
-        {
-          row: nonEmpty[0]?.row ?? 1,
-          field: 'code',
-          message: 'no header row with a 设备编号 (code) column was found in the first rows',
-        },
+        rowError(nonEmpty[0]?.row ?? 1, 'code', {
+          en: 'no header row with a 设备编号 (code) column was found in the first rows',
+          zh: '前几行中没有找到含“设备编号”列的表头',
+        }),
       ],
     };
   }
@@ -178,23 +202,28 @@ export function parseDeviceSheet(
     const field = fieldOfHeader(cell);
     if (!field) return;
     if (columns.has(field)) {
-      errors.push({
-        row: header.row,
-        field,
-        message: `two columns name ${field}: "${header.cells[columns.get(field)!]}" and "${cell}"`,
-      });
+      const other = header.cells[columns.get(field)!];
+      errors.push(
+        rowError(header.row, field, {
+          en: `two columns name ${field}: "${other}" and "${cell}"`,
+          zh: `有两列都是${FIELD_ZH[field]}：“${other}”和“${cell}”`,
+        }),
+      );
       return;
     }
     columns.set(field, index);
   });
   if (!columns.has('type'))
-    errors.push({ row: header.row, field: 'type', message: 'the header has no 类型 (type) column' });
+    errors.push(
+      rowError(header.row, 'type', { en: 'the header has no 类型 (type) column', zh: '表头缺少“类型”列' }),
+    );
   if (columns.has('lng') !== columns.has('lat'))
-    errors.push({
-      row: header.row,
-      field: columns.has('lng') ? 'lat' : 'lng',
-      message: '经度 (lng) and 纬度 (lat) columns go together',
-    });
+    errors.push(
+      rowError(header.row, columns.has('lng') ? 'lat' : 'lng', {
+        en: '经度 (lng) and 纬度 (lat) columns go together',
+        zh: '“经度”和“纬度”两列须同时提供',
+      }),
+    );
   const data = nonEmpty.slice(headerIndex + 1);
   if (data.length > MAX_IMPORT_ROWS) throw tooManyRows();
   if (errors.length > 0) return { drafts: [], errors, rows: data.length };
@@ -202,7 +231,12 @@ export function parseDeviceSheet(
     return {
       drafts: [],
       rows: 0,
-      errors: [{ row: header.row + 1, field: 'code', message: 'there are no device rows below the header' }],
+      errors: [
+        rowError(header.row + 1, 'code', {
+          en: 'there are no device rows below the header',
+          zh: '表头下方没有设备数据行',
+        }),
+      ],
     };
 
   const drafts: DeviceDraft[] = [];
@@ -212,34 +246,44 @@ export function parseDeviceSheet(
       const index = columns.get(field);
       return index === undefined ? '' : (row.cells[index] ?? '').trim();
     };
-    const problem = (field: ImportField, message: string) => errors.push({ row: row.row, field, message });
+    const problem = (field: ImportField, en: string, zh: string) =>
+      errors.push(rowError(row.row, field, { en, zh }));
+    const empty = (field: ImportField) => problem(field, 'is empty', `${FIELD_ZH[field]}为空`);
+    const tooLong = (field: ImportField, limit: number) =>
+      problem(field, `is longer than ${limit} characters`, `${FIELD_ZH[field]}超过 ${limit} 个字符`);
     const before = errors.length;
 
     const code = cell('code');
-    if (!code) problem('code', 'is empty');
+    if (!code) empty('code');
     else if (!DEVICE_CODE_PATTERN.test(code))
-      problem('code', `"${code}" may hold only letters, digits and . _ : - (at most 64, no spaces or /)`);
+      problem(
+        'code',
+        `"${code}" may hold only letters, digits and . _ : - (at most 64, no spaces or /)`,
+        `“${code}”只能包含字母、数字和 . _ : -（最多 64 个字符，不能有空格或 /）`,
+      );
     else {
       const first = firstRowOfCode.get(code);
-      if (first !== undefined) problem('code', `"${code}" appears already in row ${first}`);
+      if (first !== undefined)
+        problem('code', `"${code}" appears already in row ${first}`, `“${code}”已在第 ${first} 行出现`);
       else firstRowOfCode.set(code, row.row);
     }
 
     const typeText = cell('type');
     const type = typeText ? parseDeviceType(typeText) : undefined;
-    if (!typeText) problem('type', 'is empty');
+    if (!typeText) empty('type');
     else if (!type)
       problem(
         'type',
         `"${typeText}" is not a device type (${DEVICE_TYPES.join(', ')} or their Chinese names)`,
+        `“${typeText}”不是设备类型（可填：${Object.values(DEVICE_TYPE_ZH).join('、')}）`,
       );
 
     const name = cell('name');
-    if (name.length > 100) problem('name', 'is longer than 100 characters');
+    if (name.length > 100) tooLong('name', 100);
     const building = cell('building');
-    if (building.length > 300) problem('building', 'is longer than 300 characters');
+    if (building.length > 300) tooLong('building', 300);
     const address = cell('address');
-    if (address.length > 300) problem('address', 'is longer than 300 characters');
+    if (address.length > 300) tooLong('address', 300);
 
     let point: DeviceDraft['point'];
     const lngText = cell('lng');
@@ -247,27 +291,50 @@ export function parseDeviceSheet(
     if (lngText || latText) {
       const lng = Number(lngText);
       const lat = Number(latText);
-      if (!lngText) problem('lng', 'is empty while 纬度 (lat) is given');
+      if (!lngText) problem('lng', 'is empty while 纬度 (lat) is given', '填了纬度却没有经度');
       else if (!Number.isFinite(lng) || lng < -180 || lng > 180)
-        problem('lng', `"${lngText}" is not a longitude between -180 and 180`);
-      if (!latText) problem('lat', 'is empty while 经度 (lng) is given');
+        problem(
+          'lng',
+          `"${lngText}" is not a longitude between -180 and 180`,
+          `“${lngText}”不是 -180 到 180 之间的经度`,
+        );
+      if (!latText) problem('lat', 'is empty while 经度 (lng) is given', '填了经度却没有纬度');
       else if (!Number.isFinite(lat) || lat < -90 || lat > 90)
-        problem('lat', `"${latText}" is not a latitude between -90 and 90`);
+        problem(
+          'lat',
+          `"${latText}" is not a latitude between -90 and 90`,
+          `“${latText}”不是 -90 到 90 之间的纬度`,
+        );
       if (lngText && latText && Number.isFinite(lng) && Number.isFinite(lat)) point = { lng, lat };
     }
     if (!building && !lngText && !latText)
-      problem('building', 'give a 楼栋 (building) or a 经度 and 纬度 (lng, lat)');
+      problem(
+        'building',
+        'give a 楼栋 (building) or a 经度 and 纬度 (lng, lat)',
+        '请填写楼栋，或填写经度和纬度',
+      );
 
     const installedText = cell('installed_on');
     const installedOn = installedText ? parseDate(installedText) : undefined;
-    if (installedText && !installedOn) problem('installed_on', `"${installedText}" is not a date YYYY-MM-DD`);
-    else if (installedOn && installedOn > today) problem('installed_on', `${installedOn} is in the future`);
+    if (installedText && !installedOn)
+      problem(
+        'installed_on',
+        `"${installedText}" is not a date YYYY-MM-DD`,
+        `“${installedText}”不是 YYYY-MM-DD 格式的日期`,
+      );
+    else if (installedOn && installedOn > today)
+      problem('installed_on', `${installedOn} is in the future`, `安装日期 ${installedOn} 晚于今天`);
 
     const streamUrl = cell('stream_url');
     if (streamUrl) {
-      if (type && type !== 'camera') problem('stream_url', 'only cameras have a video stream');
+      if (type && type !== 'camera')
+        problem('stream_url', 'only cameras have a video stream', '只有摄像头才有视频流地址');
       else if (!/^(rtsp|rtsps|rtmp|https?):\/\/\S+$/i.test(streamUrl) || streamUrl.length > 500)
-        problem('stream_url', 'must be an rtsp://, rtmp:// or http(s):// URL of at most 500 characters');
+        problem(
+          'stream_url',
+          'must be an rtsp://, rtmp:// or http(s):// URL of at most 500 characters',
+          '须为 rtsp://、rtmp:// 或 http(s):// 开头的地址，最多 500 个字符',
+        );
     }
 
     if (errors.length === before)
@@ -294,7 +361,10 @@ export function capErrors(errors: ImportRowError[]): ImportRowError[] {
   const next = sorted[MAX_LISTED_ERRORS]!;
   return [
     ...sorted.slice(0, MAX_LISTED_ERRORS),
-    { row: next.row, field: '*', message: `and ${rest} more error(s) from this row on, not listed` },
+    rowError(next.row, '*', {
+      en: `and ${rest} more error(s) from this row on, not listed`,
+      zh: `从这一行起还有 ${rest} 处错误未列出`,
+    }),
   ];
 }
 
@@ -529,22 +599,34 @@ export class BuildingMatcher {
     this.#candidates.sort((a, b) => b.key.length - a.key.length);
   }
 
-  match(text: string): { building: MatchableBuilding } | { error: string } {
+  match(text: string): { building: MatchableBuilding } | { error: Said } {
     const wanted = squash(text);
     const exact = this.#exact.get(wanted);
     if (exact?.length === 1) return { building: exact[0]! };
     if (exact && exact.length > 1)
-      return { error: `"${text}" names ${exact.length} buildings; give the building's address instead` };
+      return {
+        error: {
+          en: `"${text}" names ${exact.length} buildings; give the building's address instead`,
+          zh: `“${text}”对应 ${exact.length} 栋楼，请改填楼栋地址`,
+        },
+      };
     let best: MatchableBuilding | undefined;
     let bestLength = 0;
     for (const { key, building } of this.#candidates) {
       if (key.length < bestLength) break;
       if (!wanted.includes(key)) continue;
       if (best && best !== building)
-        return { error: `"${text}" could be ${best.name} or ${building.name}; give the building's address` };
+        return {
+          error: {
+            en: `"${text}" could be ${best.name} or ${building.name}; give the building's address`,
+            zh: `“${text}”可能是${best.name}，也可能是${building.name}，请改填楼栋地址`,
+          },
+        };
       best = building;
       bestLength = key.length;
     }
-    return best ? { building: best } : { error: `no building "${text}" in this subdistrict` };
+    return best
+      ? { building: best }
+      : { error: { en: `no building "${text}" in this subdistrict`, zh: `本街道没有楼栋“${text}”` } };
   }
 }

@@ -350,6 +350,7 @@ describe('import', () => {
     ]);
     expect(result.errors[1]!.message).toContain('row 2');
     expect(result.errors[3]!.message).toContain('outside every grid');
+    expect(result.errors[3]!.messageZh).toContain('不在本街道任何网格内');
     expect(result.errors[4]!.message).toMatch(/\d+ m from 嘉绿苑3幢/);
     expect(await count()).toBe(before);
   });

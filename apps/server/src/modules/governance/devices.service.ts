@@ -185,7 +185,12 @@ export async function importDevices(
     if (draft.building) {
       const match = matcher.match(draft.building);
       if ('error' in match) {
-        errors.push({ row: draft.row, field: 'building', message: match.error });
+        errors.push({
+          row: draft.row,
+          field: 'building',
+          message: match.error.en,
+          messageZh: match.error.zh,
+        });
         continue;
       }
       home = match.building;
@@ -199,6 +204,7 @@ export async function importDevices(
           row: draft.row,
           field: 'lng',
           message: `the point is ${Math.round(away)} m from ${home.name}; check 经度/纬度 (or the building)`,
+          messageZh: `该点距${home.name} ${Math.round(away)} 米，请核对经度、纬度（或楼栋）`,
         });
         continue;
       }
@@ -213,6 +219,7 @@ export async function importDevices(
           row: draft.row,
           field: 'lng',
           message: `the point (${point.lng}, ${point.lat}) is outside every grid of this subdistrict`,
+          messageZh: `坐标 (${point.lng}, ${point.lat}) 不在本街道任何网格内`,
         });
         continue;
       }
