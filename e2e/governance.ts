@@ -450,6 +450,10 @@ export const governanceScenarios: Scenario[] = [
       const errors = await page.getByTestId('import-errors').innerText();
       expect.includes(errors, '3', 'the error names row 3');
       expect.includes(errors, '“toaster”不是设备类型', 'the error is said in Chinese to a Chinese screen');
+      expect.ok(
+        !errors.includes('type'),
+        'the column is named as the register names it (类型), not by its code',
+      );
       await screenshot('devices-import-errors', page, { fullPage: false });
     },
   },

@@ -60,6 +60,22 @@ type ImportState =
   | { phase: 'failed'; fileName: string; message: string };
 
 /** The import dialog: choose a file, watch it upload, then see what was imported or every row that was wrong. */
+const IMPORT_FIELDS = [
+  'code',
+  'type',
+  'name',
+  'building',
+  'lng',
+  'lat',
+  'address',
+  'installed_on',
+  'stream_url',
+] as const;
+
+function isImportField(field: string): field is (typeof IMPORT_FIELDS)[number] {
+  return (IMPORT_FIELDS as readonly string[]).includes(field);
+}
+
 function ImportDialog({
   open,
   onClose,
@@ -106,7 +122,18 @@ function ImportDialog({
 
   const errorColumns: TableProps<DeviceImportResult['errors'][number]>['columns'] = [
     { key: 'row', title: t('devices.row'), dataIndex: 'row', width: 70 },
-    { key: 'field', title: t('devices.field'), dataIndex: 'field', width: 120 },
+    {
+      key: 'field',
+      title: t('devices.field'),
+      width: 120,
+      // The column as the register names it (the server answers with the field's code).
+      render: (_: unknown, error) =>
+        isImportField(error.field)
+          ? t(`devices.importFields.${error.field}`)
+          : error.field === '*'
+            ? t('devices.importFields.more')
+            : error.field,
+    },
     {
       key: 'message',
       title: t('devices.message'),
