@@ -366,6 +366,31 @@ export const DEVICE_TYPE_ZH: Record<DeviceType, string> = {
   hydrant: '消火栓水压',
   camera: '视频监控',
 };
+/** The columns of a device register (设备台账) an import reads. */
+export const DEVICE_IMPORT_FIELDS = [
+  'code',
+  'type',
+  'name',
+  'building',
+  'lng',
+  'lat',
+  'address',
+  'installed_on',
+  'stream_url',
+] as const;
+export type DeviceImportField = (typeof DEVICE_IMPORT_FIELDS)[number];
+/** Their names as staff know them: import problems name the column so. */
+export const DEVICE_IMPORT_FIELD_ZH: Record<DeviceImportField, string> = {
+  code: '设备编号',
+  type: '类型',
+  name: '名称',
+  building: '楼栋',
+  lng: '经度',
+  lat: '纬度',
+  address: '地址',
+  installed_on: '安装日期',
+  stream_url: '视频流地址',
+};
 /** The category an alarm of each sensor type belongs to. */
 export const DEVICE_ALARM_CATEGORY: Record<Exclude<DeviceType, 'camera'>, CategoryCode> = {
   smoke: 'fire',

@@ -3,6 +3,7 @@ import {
   CASE_STAGE_ZH,
   CASE_STAGES,
   DEVICE_STATES,
+  DEVICE_IMPORT_FIELD_ZH,
   DEVICE_TYPE_ZH,
   DEVICE_TYPES,
   LINKAGE_ZH,
@@ -121,6 +122,9 @@ describe('governance labels', () => {
     expect(zhCN.severity).toEqual(SEVERITY_ZH);
     expect(zhCN.unitType).toEqual(UNIT_TYPE_ZH);
     expect(zhCN.deviceType).toEqual(DEVICE_TYPE_ZH);
+    const { more, ...importFields } = zhCN.devices.importFields;
+    expect(importFields).toEqual(DEVICE_IMPORT_FIELD_ZH);
+    expect(more).toBe('其余');
   });
 });
 

@@ -1,6 +1,11 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import type { Device, DeviceImportResult, DeviceState, DeviceStats, DeviceType } from '@jiedao/contracts';
-import { DEVICE_STATES, DEVICE_TYPES } from '@jiedao/contracts/constants';
+import {
+  DEVICE_IMPORT_FIELDS,
+  DEVICE_STATES,
+  DEVICE_TYPES,
+  type DeviceImportField,
+} from '@jiedao/contracts/constants';
 import {
   Alert,
   Button,
@@ -60,20 +65,8 @@ type ImportState =
   | { phase: 'failed'; fileName: string; message: string };
 
 /** The import dialog: choose a file, watch it upload, then see what was imported or every row that was wrong. */
-const IMPORT_FIELDS = [
-  'code',
-  'type',
-  'name',
-  'building',
-  'lng',
-  'lat',
-  'address',
-  'installed_on',
-  'stream_url',
-] as const;
-
-function isImportField(field: string): field is (typeof IMPORT_FIELDS)[number] {
-  return (IMPORT_FIELDS as readonly string[]).includes(field);
+function isImportField(field: string): field is DeviceImportField {
+  return (DEVICE_IMPORT_FIELDS as readonly string[]).includes(field);
 }
 
 function ImportDialog({

@@ -1,5 +1,11 @@
 import { Readable } from 'node:stream';
-import { DEVICE_TYPE_ZH, DEVICE_TYPES, type DeviceType } from '@jiedao/contracts/constants';
+import {
+  DEVICE_IMPORT_FIELD_ZH,
+  DEVICE_TYPE_ZH,
+  DEVICE_TYPES,
+  type DeviceImportField,
+  type DeviceType,
+} from '@jiedao/contracts/constants';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../platform/errors.js';
 
@@ -29,19 +35,6 @@ export interface ImportRowError {
 /** A problem said in English and in Chinese. */
 export type Said = { en: string; zh: string };
 
-/** The column names staff see in a register. */
-const FIELD_ZH: Record<ImportField, string> = {
-  code: '设备编号',
-  type: '类型',
-  name: '名称',
-  building: '楼栋',
-  lng: '经度',
-  lat: '纬度',
-  address: '地址',
-  installed_on: '安装日期',
-  stream_url: '视频流地址',
-};
-
 const rowError = (row: number, field: string, said: Said): ImportRowError => ({
   row,
   field,
@@ -55,8 +48,7 @@ export interface SheetRow {
   cells: string[];
 }
 
-export type ImportField =
-  'code' | 'type' | 'name' | 'building' | 'lng' | 'lat' | 'address' | 'installed_on' | 'stream_url';
+export type ImportField = DeviceImportField;
 
 /**
  * Header texts accepted for each field, compared after `normalizeHeader`. Chinese headers are the
@@ -206,7 +198,7 @@ export function parseDeviceSheet(
       errors.push(
         rowError(header.row, field, {
           en: `two columns name ${field}: "${other}" and "${cell}"`,
-          zh: `有两列都是${FIELD_ZH[field]}：“${other}”和“${cell}”`,
+          zh: `有两列都是${DEVICE_IMPORT_FIELD_ZH[field]}：“${other}”和“${cell}”`,
         }),
       );
       return;
@@ -248,9 +240,13 @@ export function parseDeviceSheet(
     };
     const problem = (field: ImportField, en: string, zh: string) =>
       errors.push(rowError(row.row, field, { en, zh }));
-    const empty = (field: ImportField) => problem(field, 'is empty', `${FIELD_ZH[field]}为空`);
+    const empty = (field: ImportField) => problem(field, 'is empty', `${DEVICE_IMPORT_FIELD_ZH[field]}为空`);
     const tooLong = (field: ImportField, limit: number) =>
-      problem(field, `is longer than ${limit} characters`, `${FIELD_ZH[field]}超过 ${limit} 个字符`);
+      problem(
+        field,
+        `is longer than ${limit} characters`,
+        `${DEVICE_IMPORT_FIELD_ZH[field]}超过 ${limit} 个字符`,
+      );
     const before = errors.length;
 
     const code = cell('code');
