@@ -14,6 +14,7 @@
  * Env: BENCH_WORKERS (1000000), BENCH_JOBS (10000), BENCH_QUERIES (2000), BENCH_SCANS (40), BENCH_WAVE (20).
  */
 import os from 'node:os';
+import { createRng } from '../apps/server/src/platform/geo/synthetic.js';
 import {
   JobIndex,
   WorkerIndex,
@@ -36,17 +37,6 @@ const SKILLS = Array.from({ length: 30 }, (_, i) => `skill-${i}`);
 const ALL_HOURS = 0xffffff;
 const DAYTIME = 0x0fff00; // 08:00–20:00
 const WEEKDAYS = [DAYTIME, DAYTIME, DAYTIME, DAYTIME, DAYTIME, 0, 0];
-
-/** xorshift32 → [0, 1). */
-function random(seed: number) {
-  let x = seed || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 /** A city: 40 hubs (districts, parks, markets) with people and work gathered around them. */
 function cityPoint(rand: () => number, hubs: Array<[number, number]>): [number, number] {
@@ -71,7 +61,7 @@ function timed<T>(run: () => T): { ms: number; value: T } {
 
 runMain(
   async () => {
-    const rand = random(20261129);
+    const rand = createRng(20261129);
     const hubs = Array.from(
       { length: 40 },
       () => [CENTRE.lng + (rand() - 0.5) * 0.4, CENTRE.lat + (rand() - 0.5) * 0.35] as [number, number],

@@ -19,6 +19,7 @@ import os from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase } from '../apps/server/src/platform/database/database.js';
 import { migrateToLatest } from '../apps/server/src/platform/database/migrator.js';
+import { createRng } from '../apps/server/src/platform/geo/synthetic.js';
 import { newId } from '../apps/server/src/platform/ids.js';
 import {
   LedgerWriter,
@@ -38,15 +39,10 @@ const hotCount = Math.round(envNumber('BENCH_HOT', 10, { min: 1 }));
 const TARGET_LOW = 10_000;
 const TARGET_HIGH = 3_000;
 
-/** xorshift32: the same accounts are picked in every run. */
+/** Seeded: the same accounts are picked in every run. */
 function rng(seed: number) {
-  let x = seed || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
+  const next = createRng(seed);
+  return (n: number) => Math.floor(next() * n);
 }
 
 interface Phase {

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database/schema.js';
 import type { LedgerAccountKind } from '../database/platform.tables.js';
-import { newId } from '../ids.js';
+import { isUuid, newId } from '../ids.js';
 import {
   applyRequests,
   availableBalance,
@@ -123,12 +123,6 @@ export async function applyTransfers(
     );
   }
   return applied.results;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** An id that is not a UUID names no account (and must not reach a uuid[] cast). */
-function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 async function selectTransfers(

@@ -1,3 +1,5 @@
+import { createRng } from '../geo/synthetic.js';
+
 /**
  * The payout rail: how money leaves Jiedao for a worker's bank card or wallet (a bank's batch
  * payment interface, or a payment company's "transfer to individual" API). We cannot reach one from
@@ -112,7 +114,7 @@ export class SimulatedPayoutRail implements PayoutRail {
       maxAmountFen: 5_000_000,
       ...options,
     };
-    this.#random = mulberry32(this.options.seed);
+    this.#random = createRng(this.options.seed);
   }
 
   async submit(
@@ -258,16 +260,4 @@ export class SimulatedPayoutRail implements PayoutRail {
   #chance(rate: number): boolean {
     return rate > 0 && this.#random() < rate;
   }
-}
-
-/** A small seeded PRNG: reproducible faults. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

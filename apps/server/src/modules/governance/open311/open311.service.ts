@@ -1,6 +1,6 @@
 import { CASE_STAGE_ZH, categoryOf, type CaseStage, type Severity } from '@jiedao/contracts/constants';
 import { AppError, type FieldProblem } from '../../../platform/errors.js';
-import { newId } from '../../../platform/ids.js';
+import { isUuid, newId } from '../../../platform/ids.js';
 import type { SourceInfo } from '../directory.js';
 import type { Governance } from '../governance.js';
 import type { SlaBook } from '../sla.js';
@@ -57,7 +57,6 @@ export const MAX_PAGE_SIZE = 1000;
 const MAX_IDS = 200;
 /** The intake keeps 2,000 characters of a description; the attribute block shares them. */
 const MAX_STORED_DESCRIPTION = 2000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalid = (field: string, message: string) =>
   new AppError('validation_failed', `${field} ${message}`, { errors: [{ field, message }] });
@@ -320,7 +319,7 @@ export async function getToken(
   client: Open311Client,
   token: string,
 ): Promise<Array<{ service_request_id: string | null; token: string }>> {
-  const row = UUID.test(token) ? await repo.findTokenCase(g.ctx.db, client.tenantId, token) : undefined;
+  const row = isUuid(token) ? await repo.findTokenCase(g.ctx.db, client.tenantId, token) : undefined;
   if (!row) throw missing(`token "${token}" was not found`);
   return [{ service_request_id: row.number ?? null, token }];
 }
@@ -407,7 +406,7 @@ export async function submitRequest(
     problems.push({ field: 'address_string', message: 'must be at most 300 characters' });
   const addressId = field(form, 'address_id');
   if (addressId !== undefined) {
-    const building = UUID.test(addressId)
+    const building = isUuid(addressId)
       ? await repo.findBuilding(g.ctx.db, client.tenantId, addressId)
       : undefined;
     if (!building) problems.push({ field: 'address_id', message: `"${addressId}" is not an address here` });
