@@ -13,7 +13,8 @@ import type { DatabaseHandle } from './platform/database/database.js';
 import { isFullyMigrated } from './platform/database/migrator.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { expireDueTransfers } from './platform/ledger/index.js';
-import { SimulatedPayoutRail } from './platform/payout-rail/payout-rail.js';
+import { HttpPayoutRail } from './platform/payout-rail/http-payout-rail.js';
+import { SimulatedPayoutRail, type PayoutRail } from './platform/payout-rail/payout-rail.js';
 import { PayoutProcessor } from './platform/payouts/index.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
@@ -33,6 +34,7 @@ import {
 } from './modules/identity/index.js';
 import { GridLocator, registerPlacesRoutes } from './modules/places/index.js';
 import { startGovernance, type GovernanceRuntime } from './modules/governance/index.js';
+import { startGig, type GigRuntime, type StartGigOptions } from './modules/gig/index.js';
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -41,6 +43,10 @@ export interface BuildAppOptions {
   verificationProvider?: RealNameVerificationProvider;
   /** Pino logger options; `false` silences logs (tests). */
   logger?: boolean | object;
+  /** The gig market's bank, SMS gateway, tuning and clock (tests); simulators by default. */
+  gig?: StartGigOptions;
+  /** The payout rail; by default the HTTP rail at `config.payoutRailUrl`, else the in-process simulator. */
+  payoutRail?: PayoutRail;
 }
 
 export interface BuiltApp {
@@ -48,6 +54,8 @@ export interface BuiltApp {
   ctx: AppContext;
   locator: GridLocator;
   governance: GovernanceRuntime;
+  gig: GigRuntime;
+  payoutRail: PayoutRail;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,64}$/;
@@ -167,10 +175,16 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   registerIdentityRoutes(app, ctx, { verificationProvider, sessionCache });
   registerPlacesRoutes(app, ctx, locator);
   const governance = startGovernance(app, ctx, locator, metrics);
+  const gig = startGig(app, ctx, options.gig);
   // Holds whose time is up are released by the sweep (a hire's wage hold, a payout in flight).
-  // Payouts leave through the rail; Jiedao ships only its simulator (platform/payout-rail), whose
-  // records live in this process's memory — unlike a real rail, it forgets them on a restart.
-  const payoutRail = new SimulatedPayoutRail({ seed: Date.now() % 2_147_483_647 });
+  // Payouts leave through the rail; Jiedao ships only its simulator (platform/payout-rail): run as
+  // its own process (JIEDAO_PAYOUT_RAIL_URL) it outlives a crash of this one like a real rail;
+  // inside this process its records are memory only — it forgets them on a restart.
+  const payoutRail =
+    options.payoutRail ??
+    (config.payoutRailUrl
+      ? new HttpPayoutRail({ baseUrl: config.payoutRailUrl })
+      : new SimulatedPayoutRail({ seed: Date.now() % 2_147_483_647 }));
   const payouts = new PayoutProcessor({
     db: database.db,
     rail: payoutRail,
@@ -195,7 +209,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('onClose', async () => {
     await jobs.stop();
     await payouts.stop();
-    payoutRail.close();
+    (payoutRail as { close?: () => void }).close?.();
     await outbox.stop();
   });
 
@@ -214,5 +228,5 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     return sendRouteNotFound(request, reply);
   });
 
-  return { app, ctx, locator, governance };
+  return { app, ctx, locator, governance, gig, payoutRail };
 }

@@ -25,7 +25,7 @@ import { seedDemo, type SeedResult } from './demo/seed.js';
 import { startServer } from './main.js';
 import { createProgress } from './platform/cli-progress.js';
 import { reconcileLedger } from './platform/ledger/index.js';
-import { payoutClearingCheck } from './platform/payouts/index.js';
+import { GIG_RECONCILE_CHECKS } from './modules/gig/index.js';
 
 interface CommonOptions {
   dataDir?: string;
@@ -350,7 +350,7 @@ withCommon(ledgerCommand.command('reconcile'))
       const reports = [];
       for (const [index, tenant] of tenants.entries()) {
         progress.update('reconciling', index, tenants.length);
-        reports.push({ tenant, report: await reconcileLedger(ctx.db, tenant.id, [payoutClearingCheck]) });
+        reports.push({ tenant, report: await reconcileLedger(ctx.db, tenant.id, GIG_RECONCILE_CHECKS) });
       }
       progress.update('reconciling', tenants.length, tenants.length);
       progress.stop();

@@ -30,6 +30,10 @@ const FacilitiesPage = lazy(() => import('./pages/FacilitiesPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
 const StatusPage = lazy(() => import('./pages/StatusPage'));
+// 零工市场: each audience's pages are one chunk, with their own routes inside.
+const GigWorkerApp = lazy(() => import('./gig/worker/WorkerApp'));
+const GigEmployerApp = lazy(() => import('./gig/employer/EmployerApp'));
+const GigConsoleApp = lazy(() => import('./gig/console/ConsoleApp'));
 
 /** Base text style from the theme tokens (what antd's <App> would set, without pulling in modal/notification). */
 function TokenRoot({ elder, children }: { elder: boolean; children: ReactNode }) {
@@ -199,6 +203,30 @@ export function App() {
                   element={
                     <Guarded page="audit">
                       <AuditPage />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path="gig/worker/*"
+                  element={
+                    <Guarded page="gigWorker">
+                      <GigWorkerApp />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path="gig/employer/*"
+                  element={
+                    <Guarded page="gigEmployer">
+                      <GigEmployerApp />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path="gig/console/*"
+                  element={
+                    <Guarded page="gigConsole">
+                      <GigConsoleApp />
                     </Guarded>
                   }
                 />

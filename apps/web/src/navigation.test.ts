@@ -6,8 +6,23 @@ import { canAccess, homePathFor, navigationFor, pageForPath } from './navigation
 const keys = (roles: Role[]) => navigationFor(roles).map((item) => item.key);
 
 describe('navigationFor', () => {
-  it('gives a resident the map, facilities, the report pages and profile', () => {
-    expect(keys(['resident'])).toEqual(['map', 'facilities', 'report', 'myReports', 'profile']);
+  it('gives a resident the map, facilities, the report pages, the gig market and profile', () => {
+    expect(keys(['resident'])).toEqual(['map', 'facilities', 'report', 'myReports', 'gigWorker', 'profile']);
+  });
+
+  it('gives workers, employers and the market operator their gig pages', () => {
+    expect(keys(['worker'])).toEqual(['map', 'facilities', 'gigWorker', 'profile']);
+    expect(keys(['employer'])).toEqual(['map', 'facilities', 'gigEmployer', 'profile']);
+    expect(keys(['market_operator'])).toEqual(['map', 'facilities', 'gigConsole', 'profile']);
+    expect(keys(['resident', 'worker', 'employer'])).toEqual([
+      'map',
+      'facilities',
+      'report',
+      'myReports',
+      'gigWorker',
+      'gigEmployer',
+      'profile',
+    ]);
   });
 
   it('gives a dispatcher the command center: console, screen, devices, sources, KPIs', () => {
@@ -23,7 +38,7 @@ describe('navigationFor', () => {
     ]);
   });
 
-  it('gives the tenant administrator the command center and the access audit', () => {
+  it('gives the tenant administrator the command center, the gig console and the access audit', () => {
     expect(keys(['tenant_admin'])).toEqual([
       'console',
       'screen',
@@ -32,6 +47,7 @@ describe('navigationFor', () => {
       'devices',
       'sources',
       'kpis',
+      'gigConsole',
       'profile',
       'audit',
     ]);
@@ -64,6 +80,9 @@ describe('navigationFor', () => {
           expect(pages, `${role} ${key}`).not.toContain(key);
       }
       if (role !== 'resident') expect(pages, role).not.toContain('report');
+      if (role !== 'market_operator' && role !== 'tenant_admin')
+        expect(pages, role).not.toContain('gigConsole');
+      if (role !== 'employer') expect(pages, role).not.toContain('gigEmployer');
     }
   });
 
@@ -80,6 +99,7 @@ describe('navigationFor', () => {
       ['nav-devices', '/devices'],
       ['nav-sources', '/sources'],
       ['nav-kpis', '/kpis'],
+      ['nav-gigConsole', '/gig/console'],
       ['nav-profile', '/profile'],
       ['nav-audit', '/audit'],
     ]);
@@ -104,6 +124,16 @@ describe('canAccess / homePathFor / pageForPath', () => {
     expect(canAccess('sources', ['dispatcher'])).toBe(true);
   });
 
+  it('lets anyone signed in open the gig worker and employer pages (to register), not the console', () => {
+    for (const page of ['gigWorker', 'gigEmployer'] as const) {
+      expect(canAccess(page, []), page).toBe(true);
+      expect(canAccess(page, ['grid_worker']), page).toBe(true);
+    }
+    expect(canAccess('gigConsole', ['worker', 'employer', 'resident'])).toBe(false);
+    expect(canAccess('gigConsole', ['market_operator'])).toBe(true);
+    expect(canAccess('gigConsole', ['tenant_admin'])).toBe(true);
+  });
+
   it('lands each role on its own first page', () => {
     expect(homePathFor(['resident'])).toBe('/map');
     expect(homePathFor(['dispatcher'])).toBe('/console');
@@ -113,11 +143,25 @@ describe('canAccess / homePathFor / pageForPath', () => {
     expect(homePathFor([])).toBe('/map');
   });
 
+  it('lands workers, employers and the market operator in the gig market, not on the map', () => {
+    expect(homePathFor(['worker'])).toBe('/gig/worker');
+    expect(homePathFor(['resident', 'worker'])).toBe('/gig/worker');
+    expect(homePathFor(['employer'])).toBe('/gig/employer');
+    expect(homePathFor(['market_operator'])).toBe('/gig/console');
+    // A work page earlier in the menu still comes first.
+    expect(homePathFor(['dispatcher', 'worker'])).toBe('/console');
+    expect(homePathFor(['tenant_admin', 'market_operator'])).toBe('/console');
+  });
+
   it('maps paths to menu entries', () => {
     expect(pageForPath('/facilities')).toBe('facilities');
     expect(pageForPath('/audit/anything')).toBe('audit');
     expect(pageForPath('/tasks/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b')).toBe('tasks');
     expect(pageForPath('/my-reports')).toBe('myReports');
+    expect(pageForPath('/gig/worker/shifts')).toBe('gigWorker');
+    expect(pageForPath('/gig/employer/jobs/new')).toBe('gigEmployer');
+    expect(pageForPath('/gig/console/disputes')).toBe('gigConsole');
+    expect(pageForPath('/gig')).toBeNull();
     expect(pageForPath('/reports')).toBeNull();
     expect(pageForPath('/auditx')).toBeNull();
     expect(pageForPath('/')).toBeNull();

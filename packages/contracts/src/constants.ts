@@ -63,3 +63,4 @@ export type FacilityType = (typeof FACILITY_TYPES)[number];
 export const COMPLEX_TIERS = ['flagship', 'star_moon', 'pearl_chain'] as const;
 export type ComplexTier = (typeof COMPLEX_TIERS)[number];
 export * from './governance-taxonomy.js';
+export * from './gig-taxonomy.js';

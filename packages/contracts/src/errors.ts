@@ -21,6 +21,11 @@ export const ERROR_CODES = [
   'invalid_geometry',
   'outside_tenant',
   'idempotency_conflict',
+  'invalid_uscc',
+  'real_name_required',
+  'insufficient_funds',
+  'clock_refused',
+  'bank_unavailable',
   'internal_error',
 ] as const;
 

@@ -6,3 +6,4 @@ export * from './identity.js';
 export * from './places.js';
 export * from './system.js';
 export * from './governance.js';
+export * from './gig.js';

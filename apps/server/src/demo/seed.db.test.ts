@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { reconcileLedger } from '../platform/ledger/index.js';
+import { GIG_RECONCILE_CHECKS } from '../modules/gig/index.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-data.js';
 import { seedDemo, type SeedResult } from './seed.js';
 
@@ -78,6 +80,34 @@ describe('demo data', () => {
         (await t.locator.locate(result.tenantId, building.location.lng, building.location.lat))?.id,
       ).toBe(building.gridId);
     }
+  });
+
+  it('opens the gig market with paid history, an offer for the demo worker and whole books', async () => {
+    expect(result.gig).toMatchObject({ workers: 41, employers: 3 });
+    expect(result.gig!.shiftsPaid).toBeGreaterThan(5);
+    const worker = DEMO_ACCOUNTS.find((account) => account.role === 'worker')!;
+    const cookie = await t.login(worker.phone, DEMO_PASSWORD);
+    const applications = await t.app.inject({
+      method: 'GET',
+      url: '/api/gig/worker/applications',
+      headers: { cookie },
+    });
+    const mine = applications.json<Array<{ state: string }>>().map((a) => a.state);
+    expect(mine.filter((state) => state === 'offered')).toHaveLength(1);
+    expect(mine.filter((state) => state === 'hired').length).toBeGreaterThanOrEqual(2);
+    const states = await t.ctx.db
+      .selectFrom('gigAssignment')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('state')
+      .execute();
+    const count = (state: string) => Number(states.find((row) => row.state === state)?.n ?? 0);
+    expect(count('no_show')).toBe(1);
+    expect(count('disputed')).toBe(1);
+    expect(count('paid')).toBeGreaterThan(5);
+    const payouts = await t.ctx.db.selectFrom('payout').select('id').execute();
+    expect(payouts.length).toBeGreaterThan(0);
+    const report = await reconcileLedger(t.ctx.db, result.tenantId, GIG_RECONCILE_CHECKS);
+    expect(report.checks.filter((check) => !check.ok)).toEqual([]);
   });
 
   it('signs in every demo account with its role, and a second run changes nothing', async () => {

@@ -17,6 +17,7 @@ import {
   DEMO_TENANT,
   demoFacilities,
 } from './demo-data.js';
+import { seedGigDemo, type GigDemoAccount, type GigDemoResult } from './gig-demo.js';
 import { seedGovernanceDemo, type GovernanceDemoResult } from './governance-demo.js';
 
 export interface SeedResult {
@@ -33,6 +34,8 @@ export interface SeedResult {
   };
   /** The command center's demo (devices, cameras, case history); absent when nothing was created. */
   governance?: GovernanceDemoResult;
+  /** The gig market's demo (workers, employers, two days of shifts and pay); absent when nothing was created. */
+  gig?: GigDemoResult;
 }
 
 export type SeedProgress = (step: string, done: number, total: number) => void;
@@ -200,16 +203,18 @@ export async function seedDemo(ctx: AppContext, onProgress: SeedProgress = () =>
   }
   onProgress('organisations', DEMO_ORGANISATIONS.length, DEMO_ORGANISATIONS.length);
 
+  const byRole = new Map<string, GigDemoAccount>();
   for (const [index, account] of DEMO_ACCOUNTS.entries()) {
     const communityId = account.community !== undefined ? communities[account.community]!.id : undefined;
     const organisationId = account.organisation ? organisationIds.get(account.organisation) : undefined;
-    const { personId } = await createAccountUnchecked(ctx, tenantId, {
+    const { personId, accountId } = await createAccountUnchecked(ctx, tenantId, {
       name: account.name,
       phone: account.phone,
       password: DEMO_PASSWORD,
       roles: [{ role: account.role, communityId, organisationId }],
       communityId,
     });
+    byRole.set(account.role, { accountId, personId, name: account.name });
     if (account.role === 'resident') {
       // The demo resident arrives verified, born 1952 like many of the residents we serve.
       const idNumber = makeResidentIdNumber({
@@ -225,11 +230,19 @@ export async function seedDemo(ctx: AppContext, onProgress: SeedProgress = () =>
 
   const governance = await seedGovernanceDemo(ctx, tenantId, locator, onProgress);
   accounts.push(...governance.accounts);
+  const gig = await seedGigDemo(
+    ctx,
+    tenantId,
+    { worker: byRole.get('worker')!, employer: byRole.get('employer')! },
+    onProgress,
+  );
+  accounts.push(...gig.accounts);
 
   return {
     created: true,
     tenantId,
     governance,
+    gig,
     accounts,
     counts: {
       communities: communities.length,

@@ -42,6 +42,11 @@ export interface AppConfig {
   sweepIntervalMs: number;
   /** A device silent this long goes offline. */
   deviceOfflineAfterMs: number;
+  /**
+   * The payout rail's address (`http://127.0.0.1:4790`, the simulator run as its own process by
+   * `platform/payout-rail/simulator-main.ts`); unset: the simulator runs inside this process.
+   */
+  payoutRailUrl: string | undefined;
 }
 
 export type ConfigOverrides = Partial<AppConfig>;
@@ -85,6 +90,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     mqttReceiveMaximum: numberFrom(env.JIEDAO_MQTT_RECEIVE_MAXIMUM, 65_535),
     sweepIntervalMs: numberFrom(env.JIEDAO_SWEEP_INTERVAL_MS, 30_000),
     deviceOfflineAfterMs: numberFrom(env.JIEDAO_DEVICE_OFFLINE_AFTER_MS, 24 * 3600_000),
+    payoutRailUrl: env.JIEDAO_PAYOUT_RAIL_URL || undefined,
   };
   const merged = {
     ...base,

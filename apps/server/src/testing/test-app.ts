@@ -7,6 +7,8 @@ import { buildApp, type BuiltApp } from '../app.js';
 import { loadConfig, type ConfigOverrides } from '../platform/config.js';
 import type { DatabaseHandle } from '../platform/database/database.js';
 import type { RealNameVerificationProvider } from '../modules/identity/index.js';
+import type { StartGigOptions } from '../modules/gig/index.js';
+import type { PayoutRail } from '../platform/payout-rail/payout-rail.js';
 import { createTestAccount, createTestTenant, type TestTenant } from './factories.js';
 import { createTestDatabase } from './test-database.js';
 
@@ -24,7 +26,12 @@ export interface TestApp extends BuiltApp {
 
 /** The whole app on a fresh test database, with a fixed data key and silent logs. */
 export async function createTestApp(
-  options: { config?: ConfigOverrides; verificationProvider?: RealNameVerificationProvider } = {},
+  options: {
+    config?: ConfigOverrides;
+    verificationProvider?: RealNameVerificationProvider;
+    gig?: StartGigOptions;
+    payoutRail?: PayoutRail;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiedao-app-'));
@@ -46,6 +53,8 @@ export async function createTestApp(
     database,
     logger: false,
     ...(options.verificationProvider ? { verificationProvider: options.verificationProvider } : {}),
+    ...(options.gig ? { gig: options.gig } : {}),
+    ...(options.payoutRail ? { payoutRail: options.payoutRail } : {}),
   });
   await built.app.ready();
 

@@ -45,6 +45,9 @@ const en: Messages = {
     kpis: 'Performance',
     profile: 'My account',
     audit: 'Access audit',
+    gigWorker: 'Find gig work',
+    gigEmployer: 'Hire gig workers',
+    gigConsole: 'Gig market',
   },
   login: {
     title: 'Sign in',
@@ -80,6 +83,12 @@ const en: Messages = {
       invalid_id_number: 'The ID number is not valid.',
       outside_tenant: 'That location is outside this subdistrict.',
       origin_rejected: 'Requests must come from this site.',
+      invalid_uscc:
+        'The unified social credit code is not valid. Check the 18 characters on the business licence.',
+      real_name_required: 'Please complete real-name verification first.',
+      insufficient_funds: 'The account balance is not enough. Please top up first.',
+      clock_refused: 'Clocking was refused: outside the site’s range or outside the shift’s clock-in time.',
+      bank_unavailable: 'The bank is not available right now. Please retry; you will not be charged twice.',
       internal_error: 'Something went wrong on our side. Quote the request id when reporting it.',
     },
     network: 'Network connection failed. Check your connection and try again.',

@@ -1,4 +1,12 @@
 import {
+  GIG_APPLICATION_STATES,
+  GIG_ASSIGNMENT_STATES,
+  GIG_DISPUTE_RESOLUTIONS,
+  GIG_JOB_STATUSES,
+  GIG_LOCATION_FLAGS,
+  GIG_PAYOUT_STATES,
+  SETTLEMENT_CYCLES,
+  WAGE_KINDS,
   CASE_MOVES,
   CASE_STAGE_ZH,
   CASE_STAGES,
@@ -16,17 +24,20 @@ import {
   UNIT_TYPE_ZH,
   UNIT_TYPES,
 } from '@jiedao/contracts/constants';
+import { ERROR_CODES } from '@jiedao/contracts';
 import { describe, expect, it } from 'vitest';
 import { FACILITY_TYPES, COMPLEX_TIERS, CONSENT_PURPOSES, ROLES } from '../domain';
 import enBase from './en';
+import gigEn from './en.gig';
 import governanceEn from './en.governance';
 import { otherLanguage, toLanguage } from './languages';
 import zhCNBase from './zh-CN';
+import gigZhCN from './zh-CN.gig';
 import governanceZhCN from './zh-CN.governance';
 
-// The full trees as i18next holds them once the governance pages have loaded their part.
-const zhCN = { ...zhCNBase, ...governanceZhCN };
-const en = { ...enBase, ...governanceEn };
+// The full trees as i18next holds them once the governance and gig pages have loaded their parts.
+const zhCN = { ...zhCNBase, ...governanceZhCN, ...gigZhCN };
+const en = { ...enBase, ...governanceEn, ...gigEn };
 
 /** Every leaf key path, e.g. `login.submit`. */
 function leafKeys(tree: object, prefix = ''): string[] {
@@ -57,9 +68,11 @@ describe('translations', () => {
     expect(leafKeys(en).sort()).toEqual(leafKeys(zhCN).sort());
   });
 
-  it('keeps the governance part apart from the base (no key in both)', () => {
+  it('keeps the governance and gig parts apart from the base and each other (no key in two)', () => {
     const base = new Set(Object.keys(zhCNBase));
     expect(Object.keys(governanceZhCN).filter((key) => base.has(key))).toEqual([]);
+    const governance = new Set(Object.keys(governanceZhCN));
+    expect(Object.keys(gigZhCN).filter((key) => base.has(key) || governance.has(key))).toEqual([]);
   });
 
   it('has no empty strings', () => {
@@ -125,6 +138,39 @@ describe('governance labels', () => {
     const { more, ...importFields } = zhCN.devices.importFields;
     expect(importFields).toEqual(DEVICE_IMPORT_FIELD_ZH);
     expect(more).toBe('其余');
+  });
+});
+
+describe('gig market labels', () => {
+  it('names every job status, application and assignment state, payout state, flag, resolution, cycle and wage kind', () => {
+    const groups: [string, readonly string[]][] = [
+      ['gig.jobStatus', GIG_JOB_STATUSES],
+      ['gig.applicationState', GIG_APPLICATION_STATES],
+      ['gig.assignmentState', GIG_ASSIGNMENT_STATES],
+      ['gig.payoutState', GIG_PAYOUT_STATES],
+      ['gig.flag', GIG_LOCATION_FLAGS],
+      ['gig.resolution', GIG_DISPUTE_RESOLUTIONS],
+      ['gig.cycle', SETTLEMENT_CYCLES],
+      ['gig.wageKind', WAGE_KINDS],
+      ['gig.wagePer', WAGE_KINDS],
+    ];
+    for (const [group, values] of groups) {
+      expect(Object.keys(lookup(zhCN, group) as object).sort(), group).toEqual([...values].sort());
+    }
+  });
+
+  it('words the gig error codes in both languages', () => {
+    for (const code of [
+      'invalid_uscc',
+      'real_name_required',
+      'insufficient_funds',
+      'clock_refused',
+      'bank_unavailable',
+    ]) {
+      expect(ERROR_CODES as readonly string[]).toContain(code);
+      expect(lookup(zhCN, `errors.codes.${code}`), code).toBeTypeOf('string');
+      expect(lookup(en, `errors.codes.${code}`), code).toBeTypeOf('string');
+    }
   });
 });
 

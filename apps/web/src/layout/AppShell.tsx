@@ -10,7 +10,10 @@ import {
   FileSearchOutlined,
   FundProjectionScreenOutlined,
   LogoutOutlined,
+  ScheduleOutlined,
   ShopOutlined,
+  SolutionOutlined,
+  TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { Button, Flex, Layout, Menu, Tag } from 'antd';
@@ -45,6 +48,9 @@ const ICONS: Record<PageKey, ReactNode> = {
   facilities: <ShopOutlined />,
   profile: <UserOutlined />,
   audit: <AuditOutlined />,
+  gigWorker: <ScheduleOutlined />,
+  gigEmployer: <SolutionOutlined />,
+  gigConsole: <TeamOutlined />,
 };
 
 type MenuItem = NonNullable<MenuProps['items']>[number];

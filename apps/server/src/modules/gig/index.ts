@@ -1,7 +1,11 @@
 /**
- * The gig market (零工市场, issue 4). Built so far: matching — who a new job is pushed to first and
- * the order of a worker's feed (`matching.ts`); money moves through `platform/ledger`.
+ * The gig market (零工市场, issue 4): workers and employers, jobs and shifts, matching and push
+ * waves, hiring with confirmed contracts, geofenced attendance, wages through `platform/ledger`,
+ * settlement through `platform/payouts`, disputes and ratings. Other modules import only from here.
  */
+export { createGigContext, gigServices, startGig, type GigRuntime, type StartGigOptions } from './runtime.js';
+export { GIG_RECONCILE_CHECKS, runSettlement, settlementPeriod } from './wages.service.js';
+export { SimulatedBankGateway, type BankGateway } from './bank-simulator.js';
 export {
   JobIndex,
   Projection,
@@ -12,3 +16,4 @@ export {
   type MatchWorker,
   type Ranked,
 } from './matching.js';
+export type { GigTables } from './gig.tables.js';

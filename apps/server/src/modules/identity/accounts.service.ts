@@ -6,7 +6,9 @@ import type {
   Role,
 } from '@jiedao/contracts';
 import { assertRole, type Actor } from '../../platform/auth/actor.js';
+import type { Transaction } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
+import type { Database } from '../../platform/database/schema.js';
 import { AppError, invalidField } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { normalizePhone } from '../../platform/privacy/index.js';
@@ -182,4 +184,52 @@ export async function createOrganisation(
 ): Promise<Organisation> {
   assertRole(actor, ['tenant_admin']);
   return createOrganisationUnchecked(ctx, actor.tenantId, input);
+}
+
+/**
+ * Gives an account a role unless it has it already (in any scope), inside the caller's transaction (a person who
+ * registers as a gig worker becomes a `worker`). The caller has checked who may do it. A session
+ * already cached keeps its old roles for at most the cache's lifetime (ADR 0003).
+ */
+export async function grantRoleUnchecked(
+  trx: Transaction<Database>,
+  tenantId: string,
+  accountId: string,
+  role: Role,
+): Promise<void> {
+  const existing = await trx
+    .selectFrom('roleAssignment')
+    .select('id')
+    .where('tenantId', '=', tenantId)
+    .where('accountId', '=', accountId)
+    .where('role', '=', role)
+    .executeTakeFirst();
+  if (existing) return;
+  await repo.insertRoleAssignments(trx, [
+    { tenantId, id: newId(), accountId, role, communityId: null, organisationId: null },
+  ]);
+}
+
+/**
+ * The mobile numbers of people, decrypted, for messages they are owed (a job pushed to a gig
+ * worker by SMS). Not for display: callers pass them straight to the SMS queue, which keeps them
+ * encrypted until the moment of sending.
+ */
+export async function contactPhonesUnchecked(
+  ctx: AppContext,
+  trx: Transaction<Database>,
+  tenantId: string,
+  personIds: readonly string[],
+): Promise<Map<string, string>> {
+  const phones = new Map<string, string>();
+  if (personIds.length === 0) return phones;
+  const rows = await trx
+    .selectFrom('person')
+    .select(['id', 'phoneEnc'])
+    .where('tenantId', '=', tenantId)
+    .where('id', 'in', [...personIds])
+    .execute();
+  for (const row of rows)
+    if (row.phoneEnc) phones.set(row.id, ctx.cipher.decrypt(row.phoneEnc, PII_CONTEXT.phone));
+  return phones;
 }

@@ -6,7 +6,13 @@ export { registerIdentityRoutes } from './identity.routes.js';
 export { createSessionResolver } from './auth.service.js';
 export { SessionCache } from './session-cache.js';
 export { recordVerifiedIdentityUnchecked } from './verification.service.js';
-export { createAccountUnchecked, createOrganisationUnchecked, type NewAccount } from './accounts.service.js';
+export {
+  contactPhonesUnchecked,
+  createAccountUnchecked,
+  createOrganisationUnchecked,
+  grantRoleUnchecked,
+  type NewAccount,
+} from './accounts.service.js';
 export { checkResidentIdNumber, makeResidentIdNumber } from './id-number.js';
 export { checkUscc, makeUscc, type UsccResult } from './uscc.js';
 export {

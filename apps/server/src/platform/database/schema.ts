@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { GigTables } from '../../modules/gig/gig.tables.js';
 import type { GovernanceTables } from '../../modules/governance/governance.tables.js';
 import type { IdentityTables } from '../../modules/identity/identity.tables.js';
 import type { PlacesTables } from '../../modules/places/places.tables.js';
@@ -19,6 +20,6 @@ export interface IdempotencyKeyTable {
  * The whole database as Kysely sees it (camelCase through CamelCasePlugin). Each module owns its
  * `*.tables.ts`; this type only joins them so one Kysely instance can serve every module.
  */
-export interface Database extends IdentityTables, PlacesTables, GovernanceTables, PlatformTables {
+export interface Database extends IdentityTables, PlacesTables, GovernanceTables, GigTables, PlatformTables {
   idempotencyKey: IdempotencyKeyTable;
 }

@@ -185,6 +185,13 @@ export class SimulatedPayoutRail implements PayoutRail {
     return total;
   }
 
+  /** Totals for a crash drill run against the rail as its own process (`GET /stats`). */
+  stats(): { paidOutFen: number; keys: number; executions: number } {
+    let executions = 0;
+    for (const record of this.#records.values()) executions += record.executions;
+    return { paidOutFen: this.paidOutFen, keys: this.#records.size, executions };
+  }
+
   /** Settles everything still processing at once (tests), then stops the timers. */
   flush(): void {
     for (const timer of this.#timers) clearTimeout(timer);

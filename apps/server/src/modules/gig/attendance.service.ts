@@ -1,0 +1,1164 @@
+import type {
+  Assignment,
+  ClockRequest,
+  Dispute,
+  DisputeRequest,
+  RatingRequest,
+  ResolveDisputeRequest,
+} from '@jiedao/contracts';
+import { sql } from 'kysely';
+import type { Actor } from '../../platform/auth/actor.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { pageWindow } from '../../platform/http/paging.js';
+import { derivedId, newId } from '../../platform/ids.js';
+import { applyTransfers, type LedgerRequest, type RequestResult } from '../../platform/ledger/index.js';
+import { maskName } from '../../platform/privacy/index.js';
+import { queueSms } from '../../platform/sms/index.js';
+import { contactPhonesUnchecked } from '../identity/index.js';
+import {
+  ATTENDANCE_DEFAULTS,
+  checkClockIn,
+  checkClockOut,
+  confirmDeadline,
+  earnedFen,
+  isLateCancel,
+  nextReliability,
+  type Fix,
+  type ReliabilityEvent,
+} from './attendance-rules.js';
+import {
+  assertOperator,
+  employerChannel,
+  employerOf,
+  isOperator,
+  workerChannel,
+  workerOf,
+  type Gig,
+  type Trx,
+} from './gig.js';
+import type { AssignmentState, GigAssignmentRow } from './gig.tables.js';
+import { addInboxItem } from './jobs.service.js';
+import { ledgerProblem } from './profiles.service.js';
+import { iso, isoOrNull, toSite, toWorkerCard } from './views.js';
+
+/** A shift still not clocked out this long after its end is closed at its end, for the employer to check. */
+const MISSING_CLOCK_OUT_MS = 2 * 3600_000;
+
+type Side = 'worker' | 'employer' | 'operator';
+
+interface Locked {
+  assignment: GigAssignmentRow;
+  shift: { startsAt: Date; endsAt: Date; breakMinutes: number };
+  job: { title: string; wageKind: 'hour' | 'day' | 'piece'; wageFen: number; expectedPieces: number | null };
+  site: { lng: number; lat: number; radiusM: number };
+  walletAccountId: string;
+  fundsAccountId: string;
+  guaranteeAccountId: string;
+}
+
+async function lockAssignment(trx: Trx, tenantId: string, assignmentId: string): Promise<Locked | undefined> {
+  const assignment = await trx
+    .selectFrom('gigAssignment')
+    .selectAll()
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', assignmentId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!assignment) return undefined;
+  const row = await trx
+    .selectFrom('gigShift as sh')
+    .innerJoin('gigJob as j', (join) =>
+      join.onRef('j.tenantId', '=', 'sh.tenantId').onRef('j.id', '=', 'sh.jobId'),
+    )
+    .innerJoin('gigSite as s', (join) =>
+      join.onRef('s.tenantId', '=', 'j.tenantId').onRef('s.id', '=', 'j.siteId'),
+    )
+    .innerJoin('gigEmployer as e', (join) =>
+      join.onRef('e.tenantId', '=', 'j.tenantId').onRef('e.id', '=', 'j.employerId'),
+    )
+    .innerJoin('gigWorker as w', (join) =>
+      join.on('w.tenantId', '=', tenantId).on('w.id', '=', assignment.workerId),
+    )
+    .select([
+      'sh.startsAt',
+      'sh.endsAt',
+      'sh.breakMinutes',
+      'j.title',
+      'j.wageKind',
+      'j.wageFen',
+      'j.expectedPieces',
+      's.lng',
+      's.lat',
+      's.radiusM',
+      'w.walletAccountId',
+      'e.fundsAccountId',
+      'e.guaranteeAccountId',
+    ])
+    .where('sh.tenantId', '=', tenantId)
+    .where('sh.id', '=', assignment.shiftId)
+    .executeTakeFirstOrThrow();
+  return {
+    assignment,
+    shift: { startsAt: row.startsAt, endsAt: row.endsAt, breakMinutes: row.breakMinutes },
+    job: {
+      title: row.title,
+      wageKind: row.wageKind,
+      wageFen: row.wageFen,
+      expectedPieces: row.expectedPieces,
+    },
+    site: { lng: row.lng, lat: row.lat, radiusM: row.radiusM },
+    walletAccountId: row.walletAccountId,
+    fundsAccountId: row.fundsAccountId,
+    guaranteeAccountId: row.guaranteeAccountId,
+  };
+}
+
+/** Locks an assignment the caller may act on as `side`; anyone else's is "not found". */
+async function lockFor(trx: Trx, actor: Actor, assignmentId: string, side: Side): Promise<Locked> {
+  const locked = await lockAssignment(trx, actor.tenantId, assignmentId);
+  if (!locked) throw notFound('Assignment');
+  if (side === 'worker') {
+    const worker = await workerOf(trx, actor);
+    if (worker.id !== locked.assignment.workerId) throw notFound('Assignment');
+  } else if (side === 'employer') {
+    const employer = await employerOf(trx, actor);
+    if (employer.id !== locked.assignment.employerId) throw notFound('Assignment');
+  } else assertOperator(actor);
+  return locked;
+}
+
+async function update(
+  trx: Trx,
+  g: Gig,
+  assignment: GigAssignmentRow,
+  values: Partial<Omit<GigAssignmentRow, 'tenantId' | 'id'>>,
+) {
+  await trx
+    .updateTable('gigAssignment')
+    .set({ ...values, updatedAt: g.now() })
+    .where('tenantId', '=', assignment.tenantId)
+    .where('id', '=', assignment.id)
+    .execute();
+}
+
+async function adjustWorker(
+  trx: Trx,
+  tenantId: string,
+  workerId: string,
+  events: ReliabilityEvent[],
+  extra: { shiftsDone?: number; noShows?: number } = {},
+) {
+  const worker = await trx
+    .selectFrom('gigWorker')
+    .select(['reliability'])
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', workerId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const reliability = events.reduce((value, event) => nextReliability(value, event), worker.reliability);
+  await trx
+    .updateTable('gigWorker')
+    .set((eb) => ({
+      reliability,
+      shiftsDone: eb('shiftsDone', '+', extra.shiftsDone ?? 0),
+      noShows: eb('noShows', '+', extra.noShows ?? 0),
+    }))
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', workerId)
+    .execute();
+}
+
+async function previousFixes(trx: Trx, tenantId: string, workerId: string): Promise<Fix[]> {
+  const rows = await trx
+    .selectFrom('gigLocationFix')
+    .select(['lng', 'lat', 'accuracyM', 'at', 'mocked'])
+    .where('tenantId', '=', tenantId)
+    .where('workerId', '=', workerId)
+    .orderBy('at', 'desc')
+    .limit(20)
+    .execute();
+  return rows.reverse();
+}
+
+async function recordFix(
+  trx: Trx,
+  locked: Locked,
+  purpose: 'clock_in' | 'clock_out' | 'refused',
+  fix: Fix,
+  flags: string[],
+): Promise<void> {
+  await trx
+    .insertInto('gigLocationFix')
+    .values({
+      tenantId: locked.assignment.tenantId,
+      id: newId(),
+      workerId: locked.assignment.workerId,
+      assignmentId: locked.assignment.id,
+      purpose,
+      lng: fix.lng,
+      lat: fix.lat,
+      accuracyM: fix.accuracyM,
+      mocked: fix.mocked ?? false,
+      at: fix.at,
+      flags,
+    })
+    .execute();
+}
+
+function clockRefused(result: {
+  reason: string;
+  distanceM: number;
+  radiusM: number;
+  message: string;
+  messageZh: string;
+  earliestAt?: Date;
+}) {
+  return new AppError('clock_refused', result.message, {
+    reason: result.reason,
+    distanceM: Number.isFinite(result.distanceM) ? Math.ceil(result.distanceM) : null,
+    radiusM: result.radiusM,
+    messageZh: result.messageZh,
+    ...(result.earliestAt ? { earliestAt: result.earliestAt.toISOString() } : {}),
+  });
+}
+
+/**
+ * Clock-in inside the site's geofence. A repeated clock-in answers the first one (it stands); a
+ * refused one is kept as a location fix too, so the fake-location heuristics see every reading.
+ */
+export async function clockIn(
+  g: Gig,
+  actor: Actor,
+  assignmentId: string,
+  input: ClockRequest,
+): Promise<Assignment> {
+  const outcome = await g.ctx.db.transaction().execute(async (trx) => {
+    const locked = await lockFor(trx, actor, assignmentId, 'worker');
+    const { assignment } = locked;
+    if (assignment.clockInAt) return { changed: false as const };
+    if (assignment.state !== 'scheduled')
+      throw new AppError('conflict', `This shift is ${assignment.state}: no clock-in`, {
+        messageZh:
+          assignment.state === 'no_show' ? '已超过到岗时限，记为缺勤；如有异议请申诉' : '该班次不能打卡',
+      });
+    const fix: Fix = {
+      lng: input.location.lng,
+      lat: input.location.lat,
+      accuracyM: input.accuracyM,
+      at: g.now(),
+      mocked: input.mocked ?? false,
+    };
+    const previous = await previousFixes(trx, actor.tenantId, assignment.workerId);
+    const result = checkClockIn({ site: locked.site, fix, shift: locked.shift, previous });
+    if (!result.ok) return { changed: false as const, refusal: result, locked, fix };
+    await recordFix(trx, locked, 'clock_in', fix, result.flags);
+    await update(trx, g, assignment, {
+      state: 'on_shift',
+      clockInAt: fix.at,
+      clockInDistanceM: Math.round(result.distanceM),
+      lateMinutes: result.lateMinutes,
+      flags: result.flags,
+    });
+    if (result.lateMinutes > 0) await adjustWorker(trx, actor.tenantId, assignment.workerId, ['late']);
+    return { changed: true as const, employerId: assignment.employerId, workerId: assignment.workerId };
+  });
+  if ('refusal' in outcome && outcome.refusal) {
+    // The refusal is recorded in its own transaction: the answer is a 422, and the reading still counts.
+    const { locked, fix, refusal } = outcome;
+    await g.ctx.db.transaction().execute((trx) => recordFix(trx, locked, 'refused', fix, []));
+    throw clockRefused(refusal);
+  }
+  if (outcome.changed)
+    notify(g, actor.tenantId, outcome.workerId, outcome.employerId, assignmentId, 'on_shift');
+  return getAssignment(g, actor, assignmentId);
+}
+
+export async function clockOut(
+  g: Gig,
+  actor: Actor,
+  assignmentId: string,
+  input: ClockRequest,
+): Promise<Assignment> {
+  const outcome = await g.ctx.db.transaction().execute(async (trx) => {
+    const locked = await lockFor(trx, actor, assignmentId, 'worker');
+    const { assignment } = locked;
+    if (assignment.clockOutAt) return { changed: false as const };
+    if (assignment.state !== 'on_shift' || !assignment.clockInAt)
+      throw new AppError('conflict', 'Clock in before clocking out', { messageZh: '请先上班打卡' });
+    if (locked.job.wageKind === 'piece' && input.pieces === undefined)
+      throw new AppError('validation_failed', '/pieces: is required when clocking out of piece-rate work', {
+        errors: [{ field: '/pieces', message: 'is required for piece-rate work' }],
+        messageZh: '计件工作下班时请填写完成件数',
+      });
+    const fix: Fix = {
+      lng: input.location.lng,
+      lat: input.location.lat,
+      accuracyM: input.accuracyM,
+      at: g.now(),
+      mocked: input.mocked ?? false,
+    };
+    const previous = await previousFixes(trx, actor.tenantId, assignment.workerId);
+    const result = checkClockOut({
+      site: locked.site,
+      fix,
+      shift: locked.shift,
+      clockInAt: assignment.clockInAt,
+      previous,
+    });
+    if (!result.ok) return { changed: false as const, refusal: result, locked, fix };
+    await recordFix(trx, locked, 'clock_out', fix, result.flags);
+    const earned = earnedFen({
+      wageKind: locked.job.wageKind,
+      wageFen: locked.job.wageFen,
+      ...(locked.job.expectedPieces ? { expectedPieces: locked.job.expectedPieces } : {}),
+      shift: locked.shift,
+      clockInAt: assignment.clockInAt,
+      clockOutAt: fix.at,
+      ...(input.pieces !== undefined ? { pieces: input.pieces } : {}),
+      holdFen: assignment.holdFen,
+    });
+    await update(trx, g, assignment, {
+      state: 'awaiting_confirmation',
+      clockOutAt: fix.at,
+      clockOutDistanceM: Math.round(result.distanceM),
+      earlyLeaveMinutes: result.earlyLeaveMinutes,
+      flags: [...new Set([...assignment.flags, ...result.flags])],
+      pieces: input.pieces ?? null,
+      workedMinutes: earned.workedMinutes,
+      earnedFen: earned.earnedFen,
+      confirmDueAt: confirmDeadline(fix.at),
+    });
+    if (result.earlyLeaveMinutes > 0)
+      await adjustWorker(trx, actor.tenantId, assignment.workerId, ['early_leave']);
+    return { changed: true as const, employerId: assignment.employerId, workerId: assignment.workerId };
+  });
+  if ('refusal' in outcome && outcome.refusal) {
+    const { locked, fix, refusal } = outcome;
+    await g.ctx.db.transaction().execute((trx) => recordFix(trx, locked, 'refused', fix, []));
+    throw clockRefused(refusal);
+  }
+  if (outcome.changed)
+    notify(g, actor.tenantId, outcome.workerId, outcome.employerId, assignmentId, 'awaiting_confirmation');
+  return getAssignment(g, actor, assignmentId);
+}
+
+function notify(
+  g: Gig,
+  tenantId: string,
+  workerId: string,
+  employerId: string,
+  id: string,
+  state: AssignmentState,
+) {
+  g.hub.publish(workerChannel(tenantId, workerId), 'gig.assignment', { id, state });
+  g.hub.publish(employerChannel(tenantId, employerId), 'gig.assignment', { id, state });
+}
+
+/**
+ * Pays a shift: the hold posts `amount` to the worker's wallet at once and the rest returns to the
+ * employer (nothing earned: the hold is voided). Ids derive from the assignment, so a retry, a
+ * sweep racing the employer, or a crash and restart cannot pay twice.
+ */
+async function payShift(
+  g: Gig,
+  trx: Trx,
+  locked: Locked,
+  amount: number,
+  by: 'employer' | 'auto' | 'operator',
+): Promise<{ inbox?: Awaited<ReturnType<typeof addInboxItem>> }> {
+  const { assignment } = locked;
+  const tenantId = assignment.tenantId;
+  const request: LedgerRequest =
+    amount > 0
+      ? {
+          type: 'post',
+          id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
+          pendingId: assignment.holdTransferId,
+          amount,
+          reference: assignment.id,
+          memo: locked.job.title,
+        }
+      : {
+          type: 'void',
+          id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
+          pendingId: assignment.holdTransferId,
+          reference: assignment.id,
+        };
+  const [result] = await applyTransfers(trx, tenantId, [request], g.now());
+  assertApplied(result!);
+  await update(trx, g, assignment, {
+    state: 'paid',
+    confirmedAt: g.now(),
+    confirmedBy: by,
+    paidFen: amount,
+  });
+  const events: ReliabilityEvent[] = assignment.clockInAt ? ['completed'] : [];
+  await adjustWorker(trx, tenantId, assignment.workerId, events, {
+    shiftsDone: assignment.clockInAt ? 1 : 0,
+  });
+  if (amount <= 0) return {};
+  const yuan = (amount / 100).toFixed(2);
+  const inbox = await addInboxItem(trx, {
+    tenantId,
+    workerId: assignment.workerId,
+    kind: 'paid',
+    jobId: assignment.jobId,
+    title: `工资到账 ¥${yuan}`,
+    body: `${locked.job.title} · 已存入您的零工钱包`,
+    at: g.now(),
+  });
+  const worker = await trx
+    .selectFrom('gigWorker')
+    .select('personId')
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', assignment.workerId)
+    .executeTakeFirstOrThrow();
+  const phone = (await contactPhonesUnchecked(g.ctx, trx, tenantId, [worker.personId])).get(worker.personId);
+  if (phone)
+    await queueSms(trx, g.ctx.cipher, {
+      tenantId,
+      key: `gig.paid:${assignment.id}`,
+      phone,
+      template: 'gig_paid',
+      params: { amount: yuan, title: locked.job.title },
+    });
+  return { inbox };
+}
+
+/** A ledger answer that is neither created nor already there is a fault of ours: never swallow it. */
+function assertApplied(result: RequestResult): void {
+  if (result.status === 'rejected' && result.reason !== 'pending_already_resolved')
+    throw new Error(`ledger refused ${result.id}: ${result.reason}`);
+}
+
+/** The employer confirms the attendance: the earned wage reaches the worker's wallet now. */
+export async function confirmAttendance(g: Gig, actor: Actor, assignmentId: string): Promise<Assignment> {
+  const outcome = await g.ctx.db.transaction().execute(async (trx) => {
+    const locked = await lockFor(trx, actor, assignmentId, 'employer');
+    const { assignment } = locked;
+    if (assignment.state === 'paid') return undefined;
+    if (assignment.state !== 'awaiting_confirmation')
+      throw new AppError('conflict', `This shift is ${assignment.state}: nothing to confirm`, {
+        messageZh: '该班次当前不能确认',
+      });
+    const { inbox } = await payShift(g, trx, locked, assignment.earnedFen ?? 0, 'employer');
+    return { workerId: assignment.workerId, employerId: assignment.employerId, inbox };
+  });
+  if (outcome) {
+    notify(g, actor.tenantId, outcome.workerId, outcome.employerId, assignmentId, 'paid');
+    if (outcome.inbox)
+      g.hub.publish(workerChannel(actor.tenantId, outcome.workerId), 'gig.inbox', { item: outcome.inbox });
+  }
+  return getAssignment(g, actor, assignmentId);
+}
+
+/**
+ * The sweeps' part of attendance, each in small transactions:
+ * - confirmations not given within the window are given by the platform (`auto`);
+ * - a shift with no clock-in 30 minutes after its start is a no-show: the hold returns to the employer;
+ * - a shift still open two hours after its end is closed at its end and waits for the employer.
+ */
+export async function sweepAttendance(
+  g: Gig,
+  limit = 200,
+): Promise<{ confirmed: number; noShows: number; closed: number }> {
+  const now = g.now();
+  const counts = { confirmed: 0, noShows: 0, closed: 0 };
+  const due = await g.ctx.db
+    .selectFrom('gigAssignment')
+    .select(['tenantId', 'id'])
+    .where('state', '=', 'awaiting_confirmation')
+    .where('confirmDueAt', '<=', now)
+    .orderBy('confirmDueAt')
+    .limit(limit)
+    .execute();
+  for (const row of due) {
+    const done = await g.ctx.db.transaction().execute(async (trx) => {
+      const locked = await lockAssignment(trx, row.tenantId, row.id);
+      if (!locked || locked.assignment.state !== 'awaiting_confirmation') return undefined;
+      const { inbox } = await payShift(g, trx, locked, locked.assignment.earnedFen ?? 0, 'auto');
+      return { workerId: locked.assignment.workerId, employerId: locked.assignment.employerId, inbox };
+    });
+    if (!done) continue;
+    counts.confirmed += 1;
+    notify(g, row.tenantId, done.workerId, done.employerId, row.id, 'paid');
+    if (done.inbox)
+      g.hub.publish(workerChannel(row.tenantId, done.workerId), 'gig.inbox', { item: done.inbox });
+  }
+
+  const absent = await g.ctx.db
+    .selectFrom('gigAssignment as a')
+    .innerJoin('gigShift as s', (join) =>
+      join.onRef('s.tenantId', '=', 'a.tenantId').onRef('s.id', '=', 'a.shiftId'),
+    )
+    .select(['a.tenantId', 'a.id'])
+    .where('a.state', '=', 'scheduled')
+    .where('s.startsAt', '<=', new Date(now.getTime() - ATTENDANCE_DEFAULTS.noShowAfterMinutes * 60_000))
+    .limit(limit)
+    .execute();
+  for (const row of absent) {
+    const done = await g.ctx.db.transaction().execute(async (trx) => {
+      const locked = await lockAssignment(trx, row.tenantId, row.id);
+      if (!locked || locked.assignment.state !== 'scheduled') return undefined;
+      const [result] = await applyTransfers(
+        trx,
+        row.tenantId,
+        [
+          {
+            type: 'void',
+            id: derivedId(`${row.tenantId}:gig.wage:${row.id}`),
+            pendingId: locked.assignment.holdTransferId,
+            reference: row.id,
+          },
+        ],
+        now,
+      );
+      assertApplied(result!);
+      await update(trx, g, locked.assignment, { state: 'no_show', paidFen: 0 });
+      await adjustWorker(trx, row.tenantId, locked.assignment.workerId, ['no_show'], { noShows: 1 });
+      return locked.assignment;
+    });
+    if (!done) continue;
+    counts.noShows += 1;
+    notify(g, row.tenantId, done.workerId, done.employerId, row.id, 'no_show');
+  }
+
+  const open = await g.ctx.db
+    .selectFrom('gigAssignment as a')
+    .innerJoin('gigShift as s', (join) =>
+      join.onRef('s.tenantId', '=', 'a.tenantId').onRef('s.id', '=', 'a.shiftId'),
+    )
+    .select(['a.tenantId', 'a.id'])
+    .where('a.state', '=', 'on_shift')
+    .where('s.endsAt', '<=', new Date(now.getTime() - MISSING_CLOCK_OUT_MS))
+    .limit(limit)
+    .execute();
+  for (const row of open) {
+    const done = await g.ctx.db.transaction().execute(async (trx) => {
+      const locked = await lockAssignment(trx, row.tenantId, row.id);
+      if (!locked || locked.assignment.state !== 'on_shift' || !locked.assignment.clockInAt) return undefined;
+      const earned = earnedFen({
+        wageKind: locked.job.wageKind,
+        wageFen: locked.job.wageFen,
+        ...(locked.job.expectedPieces ? { expectedPieces: locked.job.expectedPieces } : {}),
+        shift: locked.shift,
+        clockInAt: locked.assignment.clockInAt,
+        clockOutAt: locked.shift.endsAt,
+        // Piece work without a count: nothing is assumed; the employer confirms or disputes.
+        pieces: 0,
+        holdFen: locked.assignment.holdFen,
+      });
+      await update(trx, g, locked.assignment, {
+        state: 'awaiting_confirmation',
+        workedMinutes: earned.workedMinutes,
+        earnedFen: earned.earnedFen,
+        confirmDueAt: confirmDeadline(now),
+      });
+      return locked.assignment;
+    });
+    if (!done) continue;
+    counts.closed += 1;
+    notify(g, row.tenantId, done.workerId, done.employerId, row.id, 'awaiting_confirmation');
+  }
+  return counts;
+}
+
+/** Either side calls off a hire's shift before it starts: the hold returns; a worker's late cancel costs reliability. */
+export async function cancelAssignment(
+  g: Gig,
+  actor: Actor,
+  assignmentId: string,
+  side: 'worker' | 'employer',
+): Promise<Assignment> {
+  const outcome = await g.ctx.db.transaction().execute(async (trx) => {
+    const locked = await lockFor(trx, actor, assignmentId, side);
+    const { assignment } = locked;
+    if (assignment.state === 'cancelled') return undefined;
+    if (assignment.state !== 'scheduled' || locked.shift.startsAt <= g.now())
+      throw new AppError('conflict', 'Only a shift that has not started can be cancelled', {
+        messageZh: '班次开始后不能取消',
+      });
+    const [result] = await applyTransfers(
+      trx,
+      actor.tenantId,
+      [
+        {
+          type: 'void',
+          id: derivedId(`${actor.tenantId}:gig.wage:${assignment.id}`),
+          pendingId: assignment.holdTransferId,
+          reference: assignment.id,
+        },
+      ],
+      g.now(),
+    );
+    assertApplied(result!);
+    await update(trx, g, assignment, { state: 'cancelled', paidFen: 0, cancelledBy: side });
+    if (side === 'worker')
+      await adjustWorker(trx, actor.tenantId, assignment.workerId, [
+        isLateCancel(locked.shift.startsAt, g.now()) ? 'late_cancel' : 'cancel',
+      ]);
+    return assignment;
+  });
+  if (outcome) notify(g, actor.tenantId, outcome.workerId, outcome.employerId, assignmentId, 'cancelled');
+  return getAssignment(g, actor, assignmentId);
+}
+
+// ——— disputes ———
+
+export async function raiseDispute(
+  g: Gig,
+  actor: Actor,
+  assignmentId: string,
+  side: 'worker' | 'employer',
+  input: DisputeRequest,
+): Promise<Dispute> {
+  const id = await g.ctx.db.transaction().execute(async (trx) => {
+    const locked = await lockFor(trx, actor, assignmentId, side);
+    const { assignment } = locked;
+    const open = await trx
+      .selectFrom('gigDispute')
+      .select('id')
+      .where('tenantId', '=', actor.tenantId)
+      .where('assignmentId', '=', assignmentId)
+      .where('state', '=', 'open')
+      .executeTakeFirst();
+    if (open) return open.id;
+    const allowed: AssignmentState[] =
+      side === 'employer'
+        ? ['awaiting_confirmation', 'on_shift']
+        : ['awaiting_confirmation', 'paid', 'no_show', 'on_shift'];
+    if (!allowed.includes(assignment.state))
+      throw new AppError('conflict', `A ${assignment.state} shift cannot be disputed by the ${side}`, {
+        messageZh: side === 'employer' ? '只能在确认时限内对考勤提出异议' : '该班次当前不能申诉',
+      });
+    if (side === 'employer' && assignment.confirmDueAt && assignment.confirmDueAt <= g.now())
+      throw new AppError('conflict', 'The confirmation window has passed', { messageZh: '已超过确认时限' });
+    const id = newId();
+    await trx
+      .insertInto('gigDispute')
+      .values({
+        tenantId: actor.tenantId,
+        id,
+        assignmentId,
+        raisedBy: side,
+        raisedByAccount: actor.accountId,
+        reason: input.reason.trim(),
+        claimedFen: input.claimedFen ?? null,
+        createdAt: g.now(),
+      })
+      .execute();
+    await update(trx, g, assignment, { state: 'disputed' });
+    return id;
+  });
+  return (await loadDisputes(g, actor.tenantId, [id]))[0]!;
+}
+
+/**
+ * An operator settles a dispute with a reason; all money moves as ledger transfers under ids derived
+ * from the dispute. `pay` sets what the worker gets for the shift in total (from the hold first, then
+ * the employer's account, or the wage guarantee when the operator says so or the account is short);
+ * `refund` returns `amountFen` of what the worker was paid to the employer; `dismiss` lets the
+ * attendance stand as recorded.
+ */
+export async function resolveDispute(
+  g: Gig,
+  actor: Actor,
+  disputeId: string,
+  input: ResolveDisputeRequest,
+): Promise<Dispute> {
+  assertOperator(actor);
+  await g.ctx.db.transaction().execute(async (trx) => {
+    const dispute = await trx
+      .selectFrom('gigDispute')
+      .selectAll()
+      .where('tenantId', '=', actor.tenantId)
+      .where('id', '=', disputeId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!dispute) throw notFound('Dispute');
+    if (dispute.state === 'resolved') return;
+    const locked = (await lockAssignment(trx, actor.tenantId, dispute.assignmentId))!;
+    const { assignment } = locked;
+    const tenantId = actor.tenantId;
+    const idFor = (what: string) => derivedId(`${tenantId}:gig.dispute:${disputeId}:${what}`);
+    const holdId = assignment.holdTransferId;
+    const holdPending =
+      (
+        await trx
+          .selectFrom('ledgerTransfer')
+          .select('state')
+          .where('tenantId', '=', tenantId)
+          .where('id', '=', holdId)
+          .executeTakeFirstOrThrow()
+      ).state === 'pending';
+    const alreadyPaid = assignment.paidFen ?? 0;
+    let paid = alreadyPaid;
+    let fromGuarantee = false;
+    const requests: LedgerRequest[] = [];
+    if (input.resolution === 'pay') {
+      if (input.amountFen === undefined)
+        throw new AppError('validation_failed', '/amountFen: is required to pay', {
+          errors: [{ field: '/amountFen', message: 'is required to pay' }],
+        });
+      const total = input.amountFen;
+      let extra: number;
+      if (holdPending) {
+        const fromHold = Math.min(total, assignment.holdFen);
+        requests.push(
+          fromHold > 0
+            ? {
+                type: 'post',
+                id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
+                pendingId: holdId,
+                amount: fromHold,
+                reference: assignment.id,
+                memo: 'dispute',
+              }
+            : {
+                type: 'void',
+                id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
+                pendingId: holdId,
+                reference: assignment.id,
+              },
+        );
+        extra = total - fromHold;
+      } else extra = total - alreadyPaid;
+      if (extra < 0)
+        throw new AppError(
+          'validation_failed',
+          `/amountFen: the worker was paid ${alreadyPaid} fen already; use refund to take money back`,
+          {
+            errors: [{ field: '/amountFen', message: 'is below what was paid; use refund' }],
+          },
+        );
+      if (extra > 0) {
+        fromGuarantee = input.fromGuarantee ?? false;
+        requests.push({
+          type: 'transfer',
+          id: idFor('pay'),
+          debitAccountId: fromGuarantee ? locked.guaranteeAccountId : locked.fundsAccountId,
+          creditAccountId: locked.walletAccountId,
+          amount: extra,
+          code: fromGuarantee ? 'gig.guarantee_pay' : 'gig.dispute_pay',
+          reference: disputeId,
+          memo: input.note,
+        });
+      }
+      paid = total;
+    } else if (input.resolution === 'refund') {
+      const amount = input.amountFen ?? 0;
+      if (holdPending) {
+        // Nothing reached the worker yet: the refund is what the hold does not post.
+        const post = Math.max(0, (assignment.earnedFen ?? 0) - amount);
+        requests.push(
+          post > 0
+            ? {
+                type: 'post',
+                id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
+                pendingId: holdId,
+                amount: post,
+                reference: assignment.id,
+                memo: 'dispute',
+              }
+            : {
+                type: 'void',
+                id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
+                pendingId: holdId,
+                reference: assignment.id,
+              },
+        );
+        paid = post;
+      } else {
+        if (amount > alreadyPaid)
+          throw new AppError(
+            'validation_failed',
+            `/amountFen: at most the ${alreadyPaid} fen paid can be refunded`,
+            {
+              errors: [{ field: '/amountFen', message: `exceeds the ${alreadyPaid} fen paid` }],
+            },
+          );
+        if (amount > 0)
+          requests.push({
+            type: 'transfer',
+            id: idFor('refund'),
+            debitAccountId: locked.walletAccountId,
+            creditAccountId: locked.fundsAccountId,
+            amount,
+            code: 'gig.dispute_refund',
+            reference: disputeId,
+            memo: input.note,
+          });
+        paid = alreadyPaid - amount;
+      }
+    } else if (holdPending) {
+      const amount = assignment.clockInAt ? (assignment.earnedFen ?? 0) : 0;
+      requests.push(
+        amount > 0
+          ? {
+              type: 'post',
+              id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
+              pendingId: holdId,
+              amount,
+              reference: assignment.id,
+            }
+          : {
+              type: 'void',
+              id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
+              pendingId: holdId,
+              reference: assignment.id,
+            },
+      );
+      paid = amount;
+    }
+    const chained = requests.map((request, index) => ({ ...request, linked: index < requests.length - 1 }));
+    const results = await applyTransfers(trx, tenantId, chained, g.now());
+    const refused = results.find(
+      (result) => result.status === 'rejected' && result.reason !== 'linked_transfer_failed',
+    );
+    if (refused && refused.status === 'rejected') {
+      if (refused.reason === 'exceeds_balance' && refused.accountId === locked.walletAccountId)
+        throw new AppError(
+          'insufficient_funds',
+          `The worker's wallet is short by ${refused.shortfall} fen: the wage was paid out already`,
+          {
+            shortfallFen: refused.shortfall,
+            messageZh: `工人钱包余额不足（已提现），还差 ¥${((refused.shortfall ?? 0) / 100).toFixed(2)}`,
+          },
+        );
+      throw ledgerProblem(refused, 'dispute');
+    }
+    await trx
+      .updateTable('gigDispute')
+      .set({
+        state: 'resolved',
+        resolution: input.resolution,
+        amountFen: input.amountFen ?? null,
+        fromGuarantee,
+        resolutionNote: input.note.trim(),
+        resolvedBy: actor.accountId,
+        resolvedAt: g.now(),
+      })
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', disputeId)
+      .execute();
+    const finalState: AssignmentState = assignment.clockInAt || paid > 0 ? 'paid' : 'no_show';
+    await update(trx, g, assignment, {
+      state: finalState,
+      paidFen: paid,
+      ...(assignment.confirmedAt ? {} : { confirmedAt: g.now(), confirmedBy: 'operator' as const }),
+    });
+  });
+  return (await loadDisputes(g, actor.tenantId, [disputeId]))[0]!;
+}
+
+async function loadDisputes(g: Gig, tenantId: string, ids: string[]): Promise<Dispute[]> {
+  if (ids.length === 0) return [];
+  const rows = await g.ctx.db
+    .selectFrom('gigDispute as d')
+    .innerJoin('gigAssignment as a', (join) =>
+      join.onRef('a.tenantId', '=', 'd.tenantId').onRef('a.id', '=', 'd.assignmentId'),
+    )
+    .innerJoin('gigJob as j', (join) =>
+      join.onRef('j.tenantId', '=', 'a.tenantId').onRef('j.id', '=', 'a.jobId'),
+    )
+    .innerJoin('gigEmployer as e', (join) =>
+      join.onRef('e.tenantId', '=', 'a.tenantId').onRef('e.id', '=', 'a.employerId'),
+    )
+    .innerJoin('gigWorker as w', (join) =>
+      join.onRef('w.tenantId', '=', 'a.tenantId').onRef('w.id', '=', 'a.workerId'),
+    )
+    .innerJoin('person as p', (join) =>
+      join.onRef('p.tenantId', '=', 'w.tenantId').onRef('p.id', '=', 'w.personId'),
+    )
+    .selectAll('d')
+    .select([
+      'j.title',
+      'e.name as employerName',
+      'p.name as workerName',
+      'a.holdFen',
+      'a.earnedFen',
+      'a.paidFen',
+    ])
+    .where('d.tenantId', '=', tenantId)
+    .where('d.id', 'in', ids)
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    return [
+      {
+        id: row.id,
+        assignmentId: row.assignmentId,
+        jobTitle: row.title,
+        employerName: row.employerName,
+        workerName: maskName(row.workerName),
+        raisedBy: row.raisedBy,
+        reason: row.reason,
+        claimedFen: row.claimedFen,
+        holdFen: row.holdFen,
+        earnedFen: row.earnedFen,
+        paidFen: row.paidFen,
+        state: row.state,
+        resolution: row.resolution,
+        amountFen: row.amountFen,
+        fromGuarantee: row.fromGuarantee,
+        resolutionNote: row.resolutionNote,
+        createdAt: iso(row.createdAt),
+        resolvedAt: isoOrNull(row.resolvedAt),
+      },
+    ];
+  });
+}
+
+export async function listDisputes(
+  g: Gig,
+  actor: Actor,
+  query: { state?: 'open' | 'resolved'; page?: number; pageSize?: number },
+) {
+  assertOperator(actor);
+  const { page, pageSize, limit, offset } = pageWindow(query);
+  const base = g.ctx.db
+    .selectFrom('gigDispute')
+    .where('tenantId', '=', actor.tenantId)
+    .$if(query.state !== undefined, (q) => q.where('state', '=', query.state!));
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const ids = await base
+    .select('id')
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return {
+    items: await loadDisputes(
+      g,
+      actor.tenantId,
+      ids.map((row) => row.id),
+    ),
+    total: Number(total),
+    page,
+    pageSize,
+  };
+}
+
+// ——— ratings ———
+
+export async function rate(
+  g: Gig,
+  actor: Actor,
+  assignmentId: string,
+  side: 'worker' | 'employer',
+  input: RatingRequest,
+): Promise<Assignment> {
+  await g.ctx.db.transaction().execute(async (trx) => {
+    const { assignment } = await lockFor(trx, actor, assignmentId, side);
+    if (!['paid', 'awaiting_confirmation', 'disputed', 'no_show'].includes(assignment.state))
+      throw new AppError('conflict', 'Rate a shift after it ends', { messageZh: '班次结束后才能评价' });
+    const inserted = await trx
+      .insertInto('gigRating')
+      .values({
+        tenantId: actor.tenantId,
+        assignmentId,
+        rater: side,
+        stars: input.stars,
+        comment: input.comment?.trim() ?? '',
+        createdAt: g.now(),
+      })
+      .onConflict((conflict) => conflict.columns(['tenantId', 'assignmentId', 'rater']).doNothing())
+      .returning('stars')
+      .executeTakeFirst();
+    // The employer's rating of the worker feeds the worker's average; the first rating stands.
+    if (inserted && side === 'employer')
+      await trx
+        .updateTable('gigWorker')
+        .set((eb) => ({
+          ratingSum: eb('ratingSum', '+', input.stars),
+          ratingCount: eb('ratingCount', '+', 1),
+        }))
+        .where('tenantId', '=', actor.tenantId)
+        .where('id', '=', assignment.workerId)
+        .execute();
+  });
+  return getAssignment(g, actor, assignmentId);
+}
+
+// ——— reading ———
+
+async function loadAssignments(
+  g: Gig,
+  tenantId: string,
+  ids: string[],
+  rater: 'worker' | 'employer' | null,
+): Promise<Assignment[]> {
+  if (ids.length === 0) return [];
+  const rows = await g.ctx.db
+    .selectFrom('gigAssignment as a')
+    .innerJoin('gigShift as sh', (join) =>
+      join.onRef('sh.tenantId', '=', 'a.tenantId').onRef('sh.id', '=', 'a.shiftId'),
+    )
+    .innerJoin('gigJob as j', (join) =>
+      join.onRef('j.tenantId', '=', 'a.tenantId').onRef('j.id', '=', 'a.jobId'),
+    )
+    .innerJoin('gigSite as s', (join) =>
+      join.onRef('s.tenantId', '=', 'j.tenantId').onRef('s.id', '=', 'j.siteId'),
+    )
+    .innerJoin('gigWorker as w', (join) =>
+      join.onRef('w.tenantId', '=', 'a.tenantId').onRef('w.id', '=', 'a.workerId'),
+    )
+    .innerJoin('person as p', (join) =>
+      join.onRef('p.tenantId', '=', 'w.tenantId').onRef('p.id', '=', 'w.personId'),
+    )
+    .selectAll('a')
+    .select([
+      'sh.startsAt',
+      'sh.endsAt',
+      'sh.breakMinutes',
+      'j.title',
+      'j.wageKind',
+      'j.wageFen',
+      's.id as siteId',
+      's.name as siteName',
+      's.address as siteAddress',
+      's.lng as siteLng',
+      's.lat as siteLat',
+      's.radiusM as siteRadiusM',
+      'p.name as workerName',
+      'w.categories',
+      'w.skills',
+      'w.reliability',
+      'w.ratingSum',
+      'w.ratingCount',
+      'w.shiftsDone',
+      sql<boolean>`exists (select 1 from gig_dispute d where d.tenant_id = a.tenant_id and d.assignment_id = a.id and d.state = 'open')`.as(
+        'openDispute',
+      ),
+      rater
+        ? sql<
+            number | null
+          >`(select r.stars from gig_rating r where r.tenant_id = a.tenant_id and r.assignment_id = a.id and r.rater = ${rater})`.as(
+            'myRating',
+          )
+        : sql<number | null>`null::int`.as('myRating'),
+    ])
+    .where('a.tenantId', '=', tenantId)
+    .where('a.id', 'in', ids)
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    return [
+      {
+        id: row.id,
+        applicationId: row.applicationId,
+        job: { id: row.jobId, title: row.title, wageKind: row.wageKind, wageFen: row.wageFen },
+        site: toSite({
+          id: row.siteId,
+          name: row.siteName,
+          address: row.siteAddress,
+          lng: row.siteLng,
+          lat: row.siteLat,
+          radiusM: row.siteRadiusM,
+        }),
+        worker: toWorkerCard({ ...row, id: row.workerId }, row.workerName, null),
+        shift: {
+          id: row.shiftId,
+          startsAt: iso(row.startsAt),
+          endsAt: iso(row.endsAt),
+          breakMinutes: row.breakMinutes,
+          holdFen: row.holdFen,
+        },
+        state: row.state,
+        holdFen: row.holdFen,
+        clockInAt: isoOrNull(row.clockInAt),
+        clockInDistanceM: row.clockInDistanceM,
+        lateMinutes: row.lateMinutes,
+        clockOutAt: isoOrNull(row.clockOutAt),
+        clockOutDistanceM: row.clockOutDistanceM,
+        earlyLeaveMinutes: row.earlyLeaveMinutes,
+        flags: row.flags as Assignment['flags'],
+        pieces: row.pieces,
+        workedMinutes: row.workedMinutes,
+        earnedFen: row.earnedFen,
+        paidFen: row.paidFen,
+        confirmDueAt: isoOrNull(row.confirmDueAt),
+        confirmedAt: isoOrNull(row.confirmedAt),
+        confirmedBy: row.confirmedBy,
+        myRating: row.myRating,
+        openDispute: row.openDispute,
+      },
+    ];
+  });
+}
+
+/** One assignment, for its worker, its employer or an operator; anyone else gets "not found". */
+export async function getAssignment(g: Gig, actor: Actor, assignmentId: string): Promise<Assignment> {
+  const side = await g.ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('gigAssignment')
+      .select(['workerId', 'employerId'])
+      .where('tenantId', '=', actor.tenantId)
+      .where('id', '=', assignmentId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const worker = await trx
+      .selectFrom('gigWorker')
+      .select('id')
+      .where('tenantId', '=', actor.tenantId)
+      .where('accountId', '=', actor.accountId)
+      .executeTakeFirst();
+    if (worker?.id === row.workerId) return 'worker' as const;
+    const employer = await trx
+      .selectFrom('gigEmployer')
+      .select('id')
+      .where('tenantId', '=', actor.tenantId)
+      .where('accountId', '=', actor.accountId)
+      .executeTakeFirst();
+    if (employer?.id === row.employerId) return 'employer' as const;
+    return isOperator(actor) ? null : undefined;
+  });
+  if (side === undefined) throw notFound('Assignment');
+  return (await loadAssignments(g, actor.tenantId, [assignmentId], side))[0]!;
+}
+
+export async function listAssignments(
+  g: Gig,
+  actor: Actor,
+  side: 'worker' | 'employer',
+  query: { state?: AssignmentState; page?: number; pageSize?: number },
+) {
+  const { page, pageSize, limit, offset } = pageWindow(query);
+  const ownerId = await g.ctx.db
+    .transaction()
+    .execute(async (trx) =>
+      side === 'worker' ? (await workerOf(trx, actor)).id : (await employerOf(trx, actor)).id,
+    );
+  const base = g.ctx.db
+    .selectFrom('gigAssignment as a')
+    .innerJoin('gigShift as sh', (join) =>
+      join.onRef('sh.tenantId', '=', 'a.tenantId').onRef('sh.id', '=', 'a.shiftId'),
+    )
+    .where('a.tenantId', '=', actor.tenantId)
+    .where(side === 'worker' ? 'a.workerId' : 'a.employerId', '=', ownerId)
+    .$if(query.state !== undefined, (q) => q.where('a.state', '=', query.state!));
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const ids = await base
+    .select('a.id')
+    .orderBy('sh.startsAt', 'desc')
+    .orderBy('a.id')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return {
+    items: await loadAssignments(
+      g,
+      actor.tenantId,
+      ids.map((row) => row.id),
+      side,
+    ),
+    total: Number(total),
+    page,
+    pageSize,
+  };
+}

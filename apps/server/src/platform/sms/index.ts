@@ -1,0 +1,31 @@
+export {
+  SmsGatewayUnavailableError,
+  type SmsGateway,
+  type SmsMessage,
+  type SmsRefusal,
+  type SmsSendAnswer,
+} from './sms-gateway.js';
+export {
+  SMS_TEMPLATES,
+  SmsRenderError,
+  isSmsTemplate,
+  renderSms,
+  smsTemplateParams,
+  type SmsParams,
+  type SmsTemplate,
+} from './sms-templates.js';
+export {
+  SimulatedSmsGateway,
+  type SimulatedSmsGatewayOptions,
+  type SmsDelivery,
+} from './simulated-sms-gateway.js';
+export {
+  SMS_JOB_KIND,
+  SmsRateLimitedError,
+  queueSms,
+  registerSmsSender,
+  smsOutId,
+  type QueueSmsInput,
+  type QueueSmsResult,
+  type SmsSenderOptions,
+} from './sms-sender.js';

@@ -1,0 +1,223 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../database/schema.js';
+import type { Job, JobRunner } from '../jobs/job-runner.js';
+import { scheduleJob } from '../jobs/jobs.js';
+import { maskPhone, normalizePhone, type PiiCipher } from '../privacy/index.js';
+import { type SmsGateway, type SmsSendAnswer } from './sms-gateway.js';
+import {
+  isSmsTemplate,
+  renderSms,
+  SmsRenderError,
+  type SmsParams,
+  type SmsTemplate,
+} from './sms-templates.js';
+
+/** The job kind that sends one SMS. */
+export const SMS_JOB_KIND = 'sms.send';
+
+/** Encryption context of the sealed part of a job's payload; binds the token to this use. */
+const SEALED_CONTEXT = 'sms.job';
+
+export interface QueueSmsInput<T extends SmsTemplate = SmsTemplate> {
+  tenantId: string;
+  /**
+   * The caller's dedupe key, e.g. `gig.push:<jobId>:<workerId>`: one SMS per key and tenant, ever
+   * (while the job row is kept). Stored in the clear, so it must not contain the phone number.
+   */
+  key: string;
+  /** Plain; stored only encrypted. A `+86` prefix and separators are dropped. */
+  phone: string;
+  template: T;
+  params: SmsParams<T>;
+  /** When to send; default now. */
+  runAt?: Date;
+  /** Attempts before giving up (gateway down, rate limited); default the jobs' default, 5. */
+  maxAttempts?: number;
+}
+
+export interface QueueSmsResult {
+  jobId: string;
+  /** False when an SMS with this key already existed (in any state): nothing new was queued. */
+  queued: boolean;
+}
+
+/** What the job row holds: enough to recognise the message, nothing personal in the clear. */
+interface SmsJobPayload {
+  template: string;
+  /** `138****5678`, for whoever reads the job table or the logs. */
+  phoneMasked: string;
+  /** {@link SealedSms}, encrypted: params can be as sensitive as the phone (verification codes, sites). */
+  sealed: string;
+}
+
+interface SealedSms {
+  phone: string;
+  params: Record<string, string>;
+}
+
+/**
+ * Queues an SMS as a durable job; pass the caller's transaction so the message exists exactly when
+ * its cause commits. Checks the params against the template now, so a bad call fails its caller
+ * instead of a job later.
+ *
+ * A key that was queued before is left alone, whatever its state: `scheduleJob` would move a keyed
+ * job back to pending, and a message already sent must not be sent again. A transaction-scoped
+ * advisory lock on the key makes the look-up and the insert one step for concurrent callers.
+ */
+export async function queueSms<T extends SmsTemplate>(
+  db: Kysely<Database>,
+  cipher: PiiCipher,
+  input: QueueSmsInput<T>,
+): Promise<QueueSmsResult> {
+  if (input.key === '') throw new TypeError('An SMS needs a non-empty dedupe key');
+  const params: Record<string, string> = { ...(input.params as Record<string, string>) };
+  renderSms(input.template, params);
+  const phone = normalizePhone(input.phone) ?? input.phone.trim();
+  const sealed: SealedSms = { phone, params };
+  const payload: SmsJobPayload = {
+    template: input.template,
+    phoneMasked: maskPhone(phone),
+    sealed: cipher.encrypt(JSON.stringify(sealed), SEALED_CONTEXT),
+  };
+  const schedule = async (trx: Kysely<Database>): Promise<QueueSmsResult> => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`${SMS_JOB_KIND}:${input.tenantId}:${input.key}`}))`.execute(
+      trx,
+    );
+    const existing = await trx
+      .selectFrom('job')
+      .select('id')
+      .where('tenantId', '=', input.tenantId)
+      .where('kind', '=', SMS_JOB_KIND)
+      .where('key', '=', input.key)
+      .executeTakeFirst();
+    if (existing) return { jobId: existing.id, queued: false };
+    const jobId = await scheduleJob(trx, {
+      tenantId: input.tenantId,
+      kind: SMS_JOB_KIND,
+      key: input.key,
+      runAt: input.runAt ?? new Date(),
+      payload,
+      maxAttempts: input.maxAttempts,
+    });
+    return { jobId, queued: true };
+  };
+  return db.isTransaction ? schedule(db) : db.transaction().execute(schedule);
+}
+
+/**
+ * The gateway's `outId` for a queued SMS: stable across retries (so a retried lost answer is not a
+ * second message) and qualified by tenant, because one gateway account serves every tenant while
+ * keys are unique only per tenant.
+ */
+export function smsOutId(tenantId: string, key: string): string {
+  return `${tenantId}:${key}`;
+}
+
+/** Thrown by the handler on `rate_limited`, so the runner retries after its backoff. */
+export class SmsRateLimitedError extends Error {
+  override readonly name = 'SmsRateLimitedError';
+  constructor() {
+    super('SMS gateway rate-limited this phone; retrying later');
+  }
+}
+
+export interface SmsSenderOptions {
+  gateway: SmsGateway;
+  cipher: PiiCipher;
+  log: Pick<FastifyBaseLogger, 'warn' | 'error'>;
+  /** How long to wait for the gateway before counting the answer as lost (and retrying); default 10 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Registers the handler of {@link SMS_JOB_KIND}. A refusal is final (logged; the job is done) except
+ * `rate_limited`; no answer (`SmsGatewayUnavailableError`) and `rate_limited` throw, so the runner
+ * retries with backoff — with the same `outId`, so the gateway never sends a message twice.
+ */
+export function registerSmsSender(jobs: JobRunner, options: SmsSenderOptions): void {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  jobs.register<unknown>(SMS_JOB_KIND, async (job) => {
+    const payload = parsePayload(job);
+    const context = {
+      jobId: job.id,
+      tenantId: job.tenantId,
+      key: job.key,
+      template: payload.template,
+      phone: payload.phoneMasked,
+      attempt: job.attempt,
+    };
+    // A template withdrawn since the job was queued: the gateway would refuse it for good.
+    if (!isSmsTemplate(payload.template)) {
+      options.log.warn({ ...context, reason: 'unknown_template' }, 'sms: refused; not sent');
+      return;
+    }
+    const sealed = unseal(options.cipher, payload.sealed);
+    let answer: SmsSendAnswer;
+    try {
+      answer = await options.gateway.send(
+        {
+          outId: smsOutId(job.tenantId, job.key ?? job.id),
+          phone: sealed.phone,
+          template: payload.template,
+          params: sealed.params,
+        },
+        { signal: AbortSignal.timeout(timeoutMs) },
+      );
+    } catch (error) {
+      // The template gained a placeholder since the job was queued: no retry can fill it.
+      if (error instanceof SmsRenderError) {
+        options.log.error({ ...context, err: error }, 'sms: cannot be rendered; not sent');
+        return;
+      }
+      throw error;
+    }
+    if (answer.status === 'accepted') return;
+    switch (answer.reason) {
+      case 'rate_limited':
+        throw new SmsRateLimitedError();
+      case 'invalid_phone':
+      case 'unknown_template':
+      case 'blacklisted':
+        options.log.warn({ ...context, reason: answer.reason }, 'sms: refused; not sent');
+        return;
+      default:
+        return answer.reason satisfies never;
+    }
+  });
+}
+
+function parsePayload(job: Job<unknown>): SmsJobPayload {
+  const payload = job.payload;
+  if (
+    typeof payload === 'object' &&
+    payload !== null &&
+    'template' in payload &&
+    typeof payload.template === 'string' &&
+    'phoneMasked' in payload &&
+    typeof payload.phoneMasked === 'string' &&
+    'sealed' in payload &&
+    typeof payload.sealed === 'string'
+  )
+    return { template: payload.template, phoneMasked: payload.phoneMasked, sealed: payload.sealed };
+  throw new Error(`SMS job ${job.id} has a malformed payload`);
+}
+
+function unseal(cipher: PiiCipher, token: string): SealedSms {
+  const value: unknown = JSON.parse(cipher.decrypt(token, SEALED_CONTEXT));
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    'phone' in value &&
+    typeof value.phone === 'string' &&
+    'params' in value &&
+    typeof value.params === 'object' &&
+    value.params !== null
+  ) {
+    const params: Record<string, string> = {};
+    for (const [name, param] of Object.entries(value.params))
+      if (typeof param === 'string') params[name] = param;
+    return { phone: value.phone, params };
+  }
+  throw new Error('SMS job sealed content is malformed');
+}

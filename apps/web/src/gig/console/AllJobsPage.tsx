@@ -1,0 +1,143 @@
+import type { Job } from '@jiedao/contracts';
+import { GIG_JOB_STATUSES } from '@jiedao/contracts/constants';
+import { Flex, Segmented, Table, Typography } from 'antd';
+import type { TableProps } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { toQuery } from '../../api/client';
+import { useApi } from '../../api/useApi';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { formatDateTime } from '../../format';
+import type { Paged } from '../../governance/types';
+import { GIG_API } from '../gigApi';
+import { useGigLabels } from '../labels';
+import { JobStatusTag, ShiftTimes } from '../ui';
+
+type Filter = (typeof GIG_JOB_STATUSES)[number] | 'all';
+const PAGE_SIZE = 20;
+
+function isFilter(value: string | null): value is Filter {
+  return value === 'all' || (GIG_JOB_STATUSES as readonly string[]).includes(value ?? '');
+}
+
+/** 全部岗位: every job in the subdistrict's market, whoever posted it and how. */
+export function AllJobsPage() {
+  const { t } = useTranslation();
+  const labels = useGigLabels();
+  useDocumentTitle(t('gig.allJobs.title'));
+  const [params, setParams] = useSearchParams();
+  const filterParam = params.get('status');
+  const filter: Filter = isFilter(filterParam) ? filterParam : 'all';
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const status = filter === 'all' ? undefined : filter;
+  const list = useApi<Paged<Job>>(`${GIG_API}/jobs${toQuery({ status, page, pageSize: PAGE_SIZE })}`);
+
+  const columns: TableProps<Job>['columns'] = [
+    {
+      key: 'title',
+      title: t('gig.allJobs.job'),
+      fixed: 'left',
+      width: 220,
+      render: (_, job) => (
+        <Flex vertical gap={2}>
+          <span>{job.title}</span>
+          <span className="muted-small">{labels.category(job.category)}</span>
+        </Flex>
+      ),
+    },
+    { key: 'employer', title: t('gig.job.employer'), dataIndex: 'employerName', width: 180 },
+    { key: 'site', title: t('gig.job.site'), width: 180, render: (_, job) => job.site.name },
+    {
+      key: 'wage',
+      title: t('gig.job.wage'),
+      width: 130,
+      render: (_, job) => <span className="mono">{labels.wage(job.wageKind, job.wageFen)}</span>,
+    },
+    {
+      key: 'hired',
+      title: t('gig.job.headcount'),
+      width: 100,
+      align: 'right',
+      render: (_, job) => `${job.hiredCount} / ${job.headcount}`,
+    },
+    {
+      key: 'shifts',
+      title: t('gig.allJobs.firstShift'),
+      width: 230,
+      render: (_, job) => {
+        const first = [...job.shifts].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))[0];
+        return first ? <ShiftTimes startsAt={first.startsAt} endsAt={first.endsAt} /> : t('common.none');
+      },
+    },
+    {
+      key: 'status',
+      title: t('gig.job.status'),
+      width: 90,
+      render: (_, job) => <JobStatusTag status={job.status} />,
+    },
+    { key: 'via', title: t('gig.allJobs.postedVia'), width: 90, render: (_, job) => job.postedVia },
+    {
+      key: 'pushed',
+      title: t('gig.allJobs.pushed'),
+      width: 120,
+      render: (_, job) => t('gig.allJobs.pushedValue', { workers: job.pushedCount, waves: job.wavesSent }),
+    },
+    {
+      key: 'opened',
+      title: t('gig.job.openedAt'),
+      width: 170,
+      render: (_, job) => <span className="mono">{formatDateTime(job.openedAt)}</span>,
+    },
+    {
+      key: 'filled',
+      title: t('gig.allJobs.filledAt'),
+      width: 170,
+      render: (_, job) => (
+        <span className="mono">{job.filledAt ? formatDateTime(job.filledAt) : t('common.none')}</span>
+      ),
+    },
+  ];
+
+  return (
+    <div>
+      <Flex justify="space-between" align="center" wrap="wrap" gap={12} className="page-heading">
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('gig.allJobs.title')}
+        </Typography.Title>
+        <Segmented<Filter>
+          value={filter}
+          onChange={(value) => {
+            setParams(value === 'all' ? {} : { status: value });
+          }}
+          options={[
+            { value: 'all', label: t('gig.common.all') },
+            ...GIG_JOB_STATUSES.map((value) => ({ value, label: labels.jobStatus(value) })),
+          ]}
+          data-testid="all-jobs-filter"
+        />
+      </Flex>
+      {list.error && <ProblemAlert error={list.error} onRetry={list.reload} />}
+      <div data-testid="all-jobs-table">
+        <Table<Job>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={list.data?.items ?? []}
+          loading={list.loading}
+          scroll={{ x: 'max-content' }}
+          locale={{ emptyText: t('gig.allJobs.empty') }}
+          pagination={{
+            current: page,
+            pageSize: PAGE_SIZE,
+            total: list.data?.total ?? 0,
+            showSizeChanger: false,
+            onChange: (next) => {
+              setParams({ ...(status ? { status } : {}), page: String(next) });
+            },
+          }}
+        />
+      </div>
+    </div>
+  );
+}

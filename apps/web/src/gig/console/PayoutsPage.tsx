@@ -1,0 +1,161 @@
+import { DownloadOutlined } from '@ant-design/icons';
+import type { GigPayout } from '@jiedao/contracts';
+import { GIG_PAYOUT_STATES } from '@jiedao/contracts/constants';
+import { Button, Flex, Segmented, Table, Typography } from 'antd';
+import type { TableProps } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { download, toApiError, toQuery, type ApiError } from '../../api/client';
+import { useApi } from '../../api/useApi';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { formatDateTime } from '../../format';
+import type { Paged } from '../../governance/types';
+import { GIG_API } from '../gigApi';
+import { useGigLabels } from '../labels';
+import { Money, PayoutStateTag } from '../ui';
+
+type Filter = (typeof GIG_PAYOUT_STATES)[number] | 'all';
+const PAGE_SIZE = 20;
+
+function isFilter(value: string | null): value is Filter {
+  return value === 'all' || (GIG_PAYOUT_STATES as readonly string[]).includes(value ?? '');
+}
+
+/** 工资代发: every payout to a worker's card, its attempts and outcome, and the same list in Excel. */
+export function PayoutsPage() {
+  const { t } = useTranslation();
+  const labels = useGigLabels();
+  useDocumentTitle(t('gig.payouts.title'));
+  const [params, setParams] = useSearchParams();
+  const filterParam = params.get('state');
+  const filter: Filter = isFilter(filterParam) ? filterParam : 'all';
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const state = filter === 'all' ? undefined : filter;
+  const list = useApi<Paged<GigPayout>>(`${GIG_API}/payouts${toQuery({ state, page, pageSize: PAGE_SIZE })}`);
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<ApiError | null>(null);
+
+  const exportXlsx = () => {
+    setExporting(true);
+    setExportError(null);
+    download(`${GIG_API}/payouts/export${toQuery({ state })}`, 'gig-payouts.xlsx')
+      .catch((error: unknown) => {
+        setExportError(toApiError(error));
+      })
+      .finally(() => {
+        setExporting(false);
+      });
+  };
+
+  const columns: TableProps<GigPayout>['columns'] = [
+    {
+      key: 'requestedAt',
+      title: t('gig.payouts.requestedAt'),
+      width: 170,
+      render: (_, row) => <span className="mono">{formatDateTime(row.requestedAt)}</span>,
+    },
+    { key: 'worker', title: t('gig.payouts.worker'), dataIndex: 'workerName', width: 110 },
+    {
+      key: 'period',
+      title: t('gig.payouts.period'),
+      width: 120,
+      render: (_, row) => <span className="mono">{row.periodKey}</span>,
+    },
+    {
+      key: 'amount',
+      title: t('gig.payouts.amount'),
+      align: 'right',
+      width: 120,
+      render: (_, row) => <Money fen={row.amountFen} />,
+    },
+    {
+      key: 'account',
+      title: t('gig.payouts.account'),
+      width: 170,
+      render: (_, row) => <span className="mono">{row.payoutAccount}</span>,
+    },
+    {
+      key: 'state',
+      title: t('gig.payouts.state'),
+      width: 100,
+      render: (_, row) => <PayoutStateTag state={row.state} />,
+    },
+    { key: 'attempts', title: t('gig.payouts.attempts'), dataIndex: 'attempts', align: 'right', width: 80 },
+    {
+      key: 'problem',
+      title: t('gig.payouts.problem'),
+      render: (_, row) => (
+        <Flex vertical gap={2}>
+          {row.refusal && <Typography.Text type="danger">{row.refusal}</Typography.Text>}
+          {row.lastError && <span className="muted-small mono">{row.lastError}</span>}
+          {!row.refusal && !row.lastError && t('common.none')}
+        </Flex>
+      ),
+    },
+    {
+      key: 'finishedAt',
+      title: t('gig.payouts.finishedAt'),
+      width: 170,
+      render: (_, row) => (
+        <span className="mono">{row.finishedAt ? formatDateTime(row.finishedAt) : t('common.none')}</span>
+      ),
+    },
+  ];
+
+  return (
+    <div>
+      <Flex justify="space-between" align="center" wrap="wrap" gap={12} className="page-heading">
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('gig.payouts.title')}
+        </Typography.Title>
+        <Flex gap={8} wrap="wrap">
+          <Segmented<Filter>
+            value={filter}
+            onChange={(value) => {
+              setParams(value === 'all' ? {} : { state: value });
+            }}
+            options={[
+              { value: 'all', label: t('gig.common.all') },
+              ...GIG_PAYOUT_STATES.map((value) => ({ value, label: labels.payoutState(value) })),
+            ]}
+            data-testid="payouts-filter"
+          />
+          <Button
+            type="primary"
+            icon={<DownloadOutlined />}
+            onClick={exportXlsx}
+            loading={exporting}
+            data-testid="payouts-export"
+          >
+            {t('gig.payouts.export')}
+          </Button>
+        </Flex>
+      </Flex>
+      {exportError && <ProblemAlert error={exportError} title={t('gig.payouts.exportFailed')} />}
+      {list.error && <ProblemAlert error={list.error} onRetry={list.reload} />}
+      <div data-testid="payouts-table">
+        <Table<GigPayout>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={list.data?.items ?? []}
+          loading={list.loading}
+          scroll={{ x: 'max-content' }}
+          locale={{ emptyText: t('gig.payouts.empty') }}
+          pagination={{
+            current: page,
+            pageSize: PAGE_SIZE,
+            total: list.data?.total ?? 0,
+            showSizeChanger: false,
+            showTotal: (total) => t('gig.payouts.total', { total }),
+            onChange: (next) => {
+              setParams({ ...(state ? { state } : {}), page: String(next) });
+            },
+          }}
+        />
+      </div>
+    </div>
+  );
+}

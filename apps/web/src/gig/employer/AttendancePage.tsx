@@ -1,0 +1,227 @@
+import { ReloadOutlined } from '@ant-design/icons';
+import type { Assignment } from '@jiedao/contracts';
+import { GIG_ASSIGNMENT_STATES } from '@jiedao/contracts/constants';
+import { Button, Card, Empty, Flex, Pagination, Spin, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { toQuery } from '../../api/client';
+import { useApi } from '../../api/useApi';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { useNotice } from '../../components/useNotice';
+import type { Paged } from '../../governance/types';
+import { AssignmentFacts } from '../AssignmentFacts';
+import { DisputeForm, RatingForm } from '../AssignmentForms';
+import { employerAssignmentActions } from '../contract';
+import { GIG_API, gigApi } from '../gigApi';
+import { useLiveChannel } from '../GigLive';
+import { useGigLabels } from '../labels';
+import type { AssignmentState } from '../stream';
+import { AssignmentStateTag, ConfirmButton, FilterChips, WorkerSummary } from '../ui';
+import { useAction } from '../useSubmission';
+import { useEmployer } from './employerContext';
+
+const PAGE_SIZE = 10;
+type Panel = 'dispute' | 'rate' | null;
+type StateFilter = AssignmentState | 'all';
+
+function isStateFilter(value: string | null): value is StateFilter {
+  return value === 'all' || (GIG_ASSIGNMENT_STATES as readonly string[]).includes(value ?? '');
+}
+
+function AttendanceCard({
+  assignment,
+  onChanged,
+}: {
+  assignment: Assignment;
+  onChanged: (updated?: Assignment) => void;
+}) {
+  const { t } = useTranslation();
+  const notice = useNotice();
+  const action = useAction();
+  const employer = useEmployer();
+  const [panel, setPanel] = useState<Panel>(null);
+  const actions = employerAssignmentActions(assignment);
+
+  const done = (message: string) => (updated?: Assignment) => {
+    setPanel(null);
+    notice.notify('success', message);
+    onChanged(updated);
+  };
+
+  const cancel = async () => {
+    const outcome = await action.run('cancel', () =>
+      gigApi<Assignment>(`/assignments/${encodeURIComponent(assignment.id)}/cancel`, { method: 'POST' }),
+    );
+    if (outcome.ok) {
+      employer.reload();
+      done(t('gig.shift.cancelled'))(outcome.value);
+    }
+  };
+
+  const confirm = async () => {
+    const outcome = await action.run('confirm', () =>
+      gigApi<Assignment | undefined>(`/assignments/${encodeURIComponent(assignment.id)}/confirm`, {
+        method: 'POST',
+      }),
+    );
+    if (outcome.ok) {
+      employer.reload();
+      done(t('gig.attendance.confirmed'))(outcome.value);
+    }
+  };
+
+  return (
+    <Card className="mobile-card" data-testid="attendance" data-state={assignment.state}>
+      <Flex vertical gap={8}>
+        <Flex justify="space-between" align="start" gap={8}>
+          <Typography.Text strong className="task-item-title">
+            {assignment.job.title}
+          </Typography.Text>
+          <AssignmentStateTag state={assignment.state} />
+        </Flex>
+        <WorkerSummary worker={assignment.worker} />
+        <AssignmentFacts assignment={assignment} audience="employer" />
+        {notice.node}
+        {action.error && <ProblemAlert error={action.error} />}
+        {panel === 'dispute' && (
+          <DisputeForm
+            assignment={assignment}
+            onDone={done(t('gig.dispute.done'))}
+            onCancel={() => {
+              setPanel(null);
+            }}
+          />
+        )}
+        {panel === 'rate' && (
+          <RatingForm
+            assignment={assignment}
+            about="worker"
+            onDone={done(t('gig.rating.done'))}
+            onCancel={() => {
+              setPanel(null);
+            }}
+          />
+        )}
+        {panel === null && actions.length > 0 && (
+          <Flex gap={8} wrap="wrap">
+            {actions.includes('confirm') && (
+              <ConfirmButton
+                label={t('gig.attendance.confirm')}
+                confirmLabel={t('gig.attendance.confirmYes')}
+                question={t('gig.attendance.confirmQuestion')}
+                onConfirm={() => void confirm()}
+                loading={action.busy === 'confirm'}
+                testId="attendance-confirm"
+              />
+            )}
+            {actions.includes('cancel') && (
+              <ConfirmButton
+                label={t('gig.shift.cancel')}
+                confirmLabel={t('gig.shift.cancelYes')}
+                question={t('gig.attendance.cancelQuestion')}
+                onConfirm={() => void cancel()}
+                loading={action.busy === 'cancel'}
+                danger
+                testId="attendance-cancel"
+              />
+            )}
+            {actions.includes('rate') && (
+              <Button
+                size="large"
+                onClick={() => {
+                  setPanel('rate');
+                }}
+                data-testid="attendance-rate"
+              >
+                {t('gig.rating.open')}
+              </Button>
+            )}
+            {actions.includes('dispute') && (
+              <Button
+                size="large"
+                danger
+                onClick={() => {
+                  setPanel('dispute');
+                }}
+                data-testid="attendance-dispute"
+              >
+                {t('gig.dispute.open')}
+              </Button>
+            )}
+          </Flex>
+        )}
+      </Flex>
+    </Card>
+  );
+}
+
+/** 考勤: who clocked in and out where and when, the warnings, what was earned; confirm, dispute, rate. */
+export function AttendancePage() {
+  const { t } = useTranslation();
+  const labels = useGigLabels();
+  useDocumentTitle(t('gig.attendance.title'));
+  const [params, setParams] = useSearchParams();
+  const stateParam = params.get('state');
+  const state: StateFilter = isStateFilter(stateParam) ? stateParam : 'awaiting_confirmation';
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const list = useApi<Paged<Assignment>>(
+    `${GIG_API}/employer/assignments${toQuery({ state: state === 'all' ? undefined : state, page, pageSize: PAGE_SIZE })}`,
+  );
+  useLiveChannel('assignments', list.reload);
+  const [changed, setChanged] = useState<ReadonlyMap<string, Assignment>>(new Map());
+  const items = list.data?.items.map((item) => changed.get(item.id) ?? item);
+
+  return (
+    <>
+      <Flex justify="space-between" align="center" gap={8} wrap="wrap" className="page-heading">
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('gig.attendance.title')}
+        </Typography.Title>
+        <Button icon={<ReloadOutlined />} size="large" onClick={list.reload} loading={list.loading}>
+          {t('common.refresh')}
+        </Button>
+      </Flex>
+      <FilterChips
+        options={[
+          ...GIG_ASSIGNMENT_STATES.map((value) => ({ value, label: labels.assignmentState(value) })),
+          { value: 'all' as const, label: t('gig.common.all') },
+        ]}
+        value={state}
+        onChange={(value) => {
+          setParams({ state: value });
+        }}
+        label={t('gig.attendance.filter')}
+        testIdPrefix="attendance-filter"
+      />
+      {list.error && <ProblemAlert error={list.error} onRetry={list.reload} />}
+      {!items && !list.error && <Spin />}
+      {items && items.length === 0 && <Empty description={t('gig.attendance.empty')} />}
+      <Flex vertical gap={12} data-testid="attendance-list">
+        {items?.map((assignment) => (
+          <AttendanceCard
+            key={assignment.id}
+            assignment={assignment}
+            onChanged={(updated) => {
+              if (updated) setChanged((current) => new Map(current).set(updated.id, updated));
+              else list.reload();
+            }}
+          />
+        ))}
+      </Flex>
+      {list.data && list.data.total > PAGE_SIZE && (
+        <Pagination
+          simple
+          current={page}
+          pageSize={PAGE_SIZE}
+          total={list.data.total}
+          onChange={(next) => {
+            setParams({ state, page: String(next) });
+          }}
+          style={{ alignSelf: 'center' }}
+        />
+      )}
+    </>
+  );
+}

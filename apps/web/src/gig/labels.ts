@@ -1,0 +1,88 @@
+import { GIG_CATEGORIES, GIG_SKILLS, type GigLabel } from '@jiedao/contracts/constants';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toLanguage } from '../i18n/languages';
+import { formatFen } from './money';
+import type { ApplicationState, AssignmentState } from './stream';
+import './texts';
+
+/**
+ * Ledger codes a wallet shows, to their i18n keys; others are shown as the server sent them. A wage
+ * is a hold at hire (`pending`: 托管中) and, once attendance is confirmed, its posting — both carry
+ * the hold's code.
+ */
+const WALLET_CODE_KEYS = {
+  'gig.wage_hold': 'wage',
+  'gig.dispute_pay': 'disputePay',
+  'gig.guarantee_pay': 'guaranteePay',
+  'gig.dispute_refund': 'disputeRefund',
+  'payout.out': 'payout',
+  'payout.paid': 'payoutPaid',
+  'payout.returned': 'payoutReturned',
+} as const;
+type WalletCode = keyof typeof WALLET_CODE_KEYS;
+
+function isWalletCode(code: string): code is WalletCode {
+  return Object.hasOwn(WALLET_CODE_KEYS, code);
+}
+
+const JOB_STATUSES = ['open', 'filled', 'closed', 'cancelled'] as const;
+const PAYOUT_STATES = ['requested', 'submitted', 'paid', 'refused'] as const;
+const LOCATION_FLAGS = ['zero_accuracy', 'impossible_speed', 'repeated_fix', 'mocked'] as const;
+const CYCLES = ['daily', 'weekly', 'monthly'] as const;
+const WAGE_KINDS = ['hour', 'day', 'piece'] as const;
+
+function member<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
+}
+
+export interface GigLabels {
+  category: (code: string) => string;
+  skill: (code: string) => string;
+  categoryOptions: { value: string; label: string }[];
+  skillOptions: { value: string; label: string }[];
+  applicationState: (state: ApplicationState) => string;
+  assignmentState: (state: AssignmentState) => string;
+  jobStatus: (status: string) => string;
+  payoutState: (state: string) => string;
+  flag: (flag: string) => string;
+  cycle: (cycle: string) => string;
+  wageKind: (kind: string) => string;
+  /** `¥25.00/小时`, `¥180.00/天`, `¥0.50/件`. */
+  wage: (kind: string, fen: number) => string;
+  walletCode: (code: string) => string;
+}
+
+function nameOf(list: readonly GigLabel[], code: string, english: boolean): string {
+  const found = list.find((entry) => entry.code === code);
+  if (!found) return code;
+  return english ? found.en : found.zh;
+}
+
+/** Names of the gig market's vocabularies in the UI language (categories and skills from the contract). */
+export function useGigLabels(): GigLabels {
+  const { t, i18n } = useTranslation();
+  const english = toLanguage(i18n.language) === 'en';
+  return useMemo(() => {
+    const wageKind = (kind: string) => (member(WAGE_KINDS, kind) ? t(`gig.wageKind.${kind}`) : kind);
+    return {
+      category: (code) => nameOf(GIG_CATEGORIES, code, english),
+      skill: (code) => nameOf(GIG_SKILLS, code, english),
+      categoryOptions: GIG_CATEGORIES.map((entry) => ({
+        value: entry.code,
+        label: english ? entry.en : entry.zh,
+      })),
+      skillOptions: GIG_SKILLS.map((entry) => ({ value: entry.code, label: english ? entry.en : entry.zh })),
+      applicationState: (state) => t(`gig.applicationState.${state}`),
+      assignmentState: (state) => t(`gig.assignmentState.${state}`),
+      jobStatus: (status) => (member(JOB_STATUSES, status) ? t(`gig.jobStatus.${status}`) : status),
+      payoutState: (state) => (member(PAYOUT_STATES, state) ? t(`gig.payoutState.${state}`) : state),
+      flag: (flag) => (member(LOCATION_FLAGS, flag) ? t(`gig.flag.${flag}`) : flag),
+      cycle: (cycle) => (member(CYCLES, cycle) ? t(`gig.cycle.${cycle}`) : cycle),
+      wageKind,
+      wage: (kind, fen) =>
+        member(WAGE_KINDS, kind) ? t(`gig.wagePer.${kind}`, { amount: formatFen(fen) }) : formatFen(fen),
+      walletCode: (code) => (isWalletCode(code) ? t(`gig.walletCode.${WALLET_CODE_KEYS[code]}`) : code),
+    };
+  }, [t, english]);
+}
