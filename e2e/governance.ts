@@ -7,9 +7,7 @@
  * The loop scenarios run in order and hand the case on through `loop`; each later one fails with a
  * clear message if an earlier one did not get that far.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Download, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   ACCOUNTS,
   AssertionError,
@@ -23,10 +21,10 @@ import {
   PHONE,
   pageFetch,
   parseJson,
-  RESULTS,
   sampleCanvas,
+  saveXlsxDownload,
+  scrollToTop,
   settledRowCount,
-  show,
   sleep,
   tableRows,
   textareaByTestId,
@@ -94,27 +92,6 @@ async function photo(page: Page, label: string): Promise<{ name: string; mimeTyp
   })()`);
   const base64 = dataUrl.slice(dataUrl.indexOf(',') + 1);
   return { name: 'site.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
-}
-
-/** Scrolls the element to the top of the viewport (for a phone screenshot of what matters). */
-async function scrollToTop(element: Locator): Promise<void> {
-  await element.evaluate((node: { scrollIntoView(options: { block: 'start' }): void }) => {
-    node.scrollIntoView({ block: 'start' });
-  });
-}
-
-async function saveDownload(download: Download): Promise<Buffer> {
-  const suggested = download.suggestedFilename();
-  expect.ok(
-    suggested.toLowerCase().endsWith('.xlsx'),
-    `export file name ends with .xlsx: ${show(suggested)}`,
-  );
-  const saved = path.join(RESULTS, `export-${suggested.replace(/[^\w.\-\u4e00-\u9fff]+/g, '_')}`);
-  await download.saveAs(saved);
-  const bytes = fs.readFileSync(saved);
-  expect.atLeast(bytes.length, 1000, 'export size in bytes');
-  expect.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'export starts with the ZIP magic');
-  return bytes;
 }
 
 async function canvasDrawn(page: Page, chart: string, what: string): Promise<void> {
@@ -430,7 +407,7 @@ export const governanceScenarios: Scenario[] = [
         page.waitForEvent('download', { timeout: 60_000 }),
         page.getByTestId('export-xlsx').click(),
       ]);
-      await saveDownload(download);
+      await saveXlsxDownload(download);
 
       // An import with one good and one bad row: nothing is imported and the bad row is named.
       const [community] = await communities(page);
@@ -491,7 +468,7 @@ export const governanceScenarios: Scenario[] = [
         page.waitForEvent('download', { timeout: 60_000 }),
         page.getByTestId('kpi-export').click(),
       ]);
-      await saveDownload(download);
+      await saveXlsxDownload(download);
     },
   },
   {

@@ -2,9 +2,10 @@
  * Shared pieces of the end-to-end run: assertions, polling, sign-in and page helpers. The runner and
  * the scenario files import from here (run.ts owns the server, the browser and the report).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Download, Locator, Page } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULTS = path.join(ROOT, 'e2e/results');
@@ -23,6 +24,11 @@ export const ACCOUNTS = {
   dispatcher: '13900000003',
   departmentStaff: '13900000004',
   tenantAdmin: '13900000014',
+  /** 零工市场 (the gig demo): the worker 吴小军, the employers 郑海 and 张国强 (老张装修队), the operator 周强. */
+  gigWorker: '13900000009',
+  gigEmployer: '13900000010',
+  gigEmployerZhang: '13700010002',
+  gigOperator: '13900000008',
 } as const;
 
 // ---------------------------------------------------------------- assertions
@@ -121,9 +127,11 @@ export function isExpectedConsoleError(message: ConsoleMessage): boolean {
   if (/favicon/i.test(url) && text.includes('404')) return true;
   if (!text.startsWith('Failed to load resource')) return false;
   // Chromium logs every non-2xx response as a console error. These ones are by design:
-  // the signed-out session probe, the deliberate wrong password, and the deliberate 403 probe.
+  // the signed-out session probe, the deliberate wrong password, the deliberate 403 probe, and the
+  // gig worker's deliberate clock-in from too far away (422 clock_refused).
   if (text.includes('401') && /\/api\/auth\/(me|login)(\?|$)/.test(url)) return true;
   if (text.includes('403') && /\/api\/identity\/access-audit(\?|$)/.test(url)) return true;
+  if (text.includes('422') && /\/api\/gig\/assignments\/[^/]+\/clock-in$/.test(url)) return true;
   return false;
 }
 
@@ -395,4 +403,29 @@ export async function mapDrawn(page: Page): Promise<void> {
     },
     (count) => count >= 2,
   );
+}
+
+/** Scrolls the element to the top of the viewport (for a phone screenshot of what matters). */
+export async function scrollToTop(element: Locator): Promise<void> {
+  await element.evaluate((node: { scrollIntoView(options: { block: 'start' }): void }) => {
+    node.scrollIntoView({ block: 'start' });
+  });
+}
+
+/**
+ * Saves an Excel download to e2e/results/export-<name> and checks it is one: an .xlsx name, at least
+ * 1,000 bytes, the ZIP magic. Returns where it was saved and its bytes.
+ */
+export async function saveXlsxDownload(download: Download): Promise<{ path: string; bytes: Buffer }> {
+  const suggested = download.suggestedFilename();
+  expect.ok(
+    suggested.toLowerCase().endsWith('.xlsx'),
+    `export file name ends with .xlsx: ${show(suggested)}`,
+  );
+  const saved = path.join(RESULTS, `export-${suggested.replace(/[^\w.\-\u4e00-\u9fff]+/g, '_')}`);
+  await download.saveAs(saved);
+  const bytes = fs.readFileSync(saved);
+  expect.atLeast(bytes.length, 1000, 'export size in bytes');
+  expect.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'export starts with the ZIP magic');
+  return { path: saved, bytes };
 }

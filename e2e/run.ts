@@ -6,7 +6,8 @@
  *
  * `--grep` runs only the scenarios whose name matches the regular expression, e.g. `--grep '^1[0-8] '`
  * (and the console-error check).
- * Scenarios live here (platform) and in governance.ts (the command center); helpers in harness.ts.
+ * Scenarios live here (platform), in governance.ts (the command center) and in gig.ts (the gig labour
+ * market); helpers in harness.ts.
  *
  * Environment: JIEDAO_E2E_CHROMIUM (default /usr/bin/chromium). Screenshots, the server log and the
  * downloaded export land in e2e/results/ (gitignored); the Chinese map screenshot is copied to
@@ -19,6 +20,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { gigScenarios } from './gig.js';
 import { governanceScenarios } from './governance.js';
 import {
   ACCOUNTS,
@@ -37,6 +39,7 @@ import {
   parseJson,
   RESULTS,
   ROOT,
+  saveXlsxDownload,
   settledRowCount,
   show,
   sleep,
@@ -268,16 +271,7 @@ const scenarios: Scenario[] = [
         page.waitForEvent('download', { timeout: 30_000 }),
         page.getByTestId('export-xlsx').click(),
       ]);
-      const suggested = download.suggestedFilename();
-      expect.ok(
-        suggested.toLowerCase().endsWith('.xlsx'),
-        `export file name ends with .xlsx: ${show(suggested)}`,
-      );
-      const saved = path.join(RESULTS, `export-${suggested.replace(/[^\w.\-\u4e00-\u9fff]+/g, '_')}`);
-      await download.saveAs(saved);
-      const bytes = fs.readFileSync(saved);
-      expect.atLeast(bytes.length, 1000, 'export size in bytes');
-      expect.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'export starts with the ZIP magic');
+      await saveXlsxDownload(download);
     },
   },
   {
@@ -804,10 +798,13 @@ async function main(): Promise<number> {
 
     const env: Env = { baseUrl: server.baseUrl, browser, consoleProblems: [], ignoredConsole: 0 };
     const pattern = grep === null ? null : new RegExp(grep, 'i');
-    const selected = [...scenarios, ...governanceScenarios].filter(
+    const selected = [...scenarios, ...governanceScenarios, ...gigScenarios].filter(
       (scenario) => pattern === null || pattern.test(scenario.name),
     );
-    const all = [...selected, consoleScenario(env, scenarios.length + governanceScenarios.length + 1)];
+    const all = [
+      ...selected,
+      consoleScenario(env, scenarios.length + governanceScenarios.length + gigScenarios.length + 1),
+    ];
     for (const [index, scenario] of all.entries()) {
       if (server.exited()) {
         results.push({

@@ -99,7 +99,9 @@ export async function seedGigDemo(
   onProgress: (step: string, done: number, total: number) => void = () => {},
 ): Promise<GigDemoResult> {
   const rng = createRng(4_2026_1129);
-  let clock = new Date(Math.floor(Date.now() / HOUR) * HOUR - 2 * DAY);
+  // The history runs on a clock from two days ago; its last moment is 13 hours before now.
+  const historyStart = Math.floor(Date.now() / HOUR) * HOUR - 2 * DAY;
+  let clock = new Date(historyStart);
   const hub = new RealtimeHub({ bufferSize: 1 });
   const g = createGigContext(ctx, hub, () => clock);
   const s = gigServices;
@@ -216,7 +218,9 @@ export async function seedGigDemo(
   let shiftsPaid = 0;
   for (let day = 0; day < 2; day++) {
     for (const [index, actor] of bosses.entries()) {
-      const dayStart = new Date(clock.getTime() + 6 * HOUR);
+      // Each employer posts in the morning of the day; the shifts run 2–7 hours after.
+      clock = new Date(historyStart + day * DAY + index * 10 * 60_000);
+      const dayStart = clock;
       const job = await s.postJob(
         g,
         actor,
@@ -246,6 +250,8 @@ export async function seedGigDemo(
       const hires = workers.filter((_, k) => (k + day + index) % 9 === 0).slice(0, 3);
       const assignmentIds: Array<{ worker: Actor; assignmentId: string }> = [];
       for (const worker of hires) {
+        // Replies come in over the next half hour or so: the console's time-to-fill is not zero.
+        clock = new Date(clock.getTime() + (8 + Math.floor(rng() * 12)) * 60_000);
         const applied = await s.apply(g, worker, job.id, undefined);
         const offered = await s.offer(g, actor, applied.id);
         await s.accept(g, worker, offered.id, offered.contractHash!);
@@ -282,7 +288,7 @@ export async function seedGigDemo(
       shiftsPaid += swept.confirmed;
     }
     onProgress('gig history', day + 1, 2);
-    clock = new Date(clock.getTime() + DAY - 14 * HOUR);
+    clock = new Date(historyStart + day * DAY + 11 * HOUR);
     await s.runSettlement(g, tenantId);
   }
 

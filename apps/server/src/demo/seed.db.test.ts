@@ -104,6 +104,13 @@ describe('demo data', () => {
     expect(count('no_show')).toBe(1);
     expect(count('disputed')).toBe(1);
     expect(count('paid')).toBeGreaterThan(5);
+    // The history is history: nothing the demo wrote is dated after the moment it was written.
+    const future = await t.ctx.db
+      .selectFrom('gigAssignment')
+      .select('id')
+      .where((eb) => eb.or([eb('updatedAt', '>', new Date()), eb('clockOutAt', '>', new Date())]))
+      .execute();
+    expect(future).toEqual([]);
     const payouts = await t.ctx.db.selectFrom('payout').select('id').execute();
     expect(payouts.length).toBeGreaterThan(0);
     const report = await reconcileLedger(t.ctx.db, result.tenantId, GIG_RECONCILE_CHECKS);

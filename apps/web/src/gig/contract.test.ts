@@ -3,6 +3,7 @@ import { GIG_APPLICATION_STATES, GIG_ASSIGNMENT_STATES } from '@jiedao/contracts
 import { describe, expect, it } from 'vitest';
 import {
   employerApplicationActions,
+  hasShiftAhead,
   employerAssignmentActions,
   estimateHoldFen,
   estimateJobFundsFen,
@@ -137,5 +138,16 @@ describe('sortApplications', () => {
     ];
     const sorted = sortApplications(list as unknown as Parameters<typeof sortApplications>[0]);
     expect(sorted.map((item) => item.id)).toEqual(['b', 'd', 'a', 'c']);
+  });
+});
+
+describe('hasShiftAhead', () => {
+  const terms = (ends: string[]) =>
+    ({ shifts: ends.map((endsAt) => ({ endsAt })) }) as unknown as Parameters<typeof hasShiftAhead>[0];
+  it('is true while a shift has not ended, false after the last one', () => {
+    const now = Date.parse('2026-11-29T12:00:00Z');
+    expect(hasShiftAhead(terms(['2026-11-29T11:00:00Z', '2026-11-29T13:00:00Z']), now)).toBe(true);
+    expect(hasShiftAhead(terms(['2026-11-29T11:00:00Z']), now)).toBe(false);
+    expect(hasShiftAhead(null, now)).toBe(false);
   });
 });

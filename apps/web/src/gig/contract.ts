@@ -37,6 +37,11 @@ export function summarizeContract(terms: ContractTerms): ContractSummary {
 }
 
 /** A SHA-256 in hex, grouped by eight for reading aloud or comparing on two screens. */
+/** Whether a hired contract still has a shift to work (else there is nothing left to clock in for). */
+export function hasShiftAhead(terms: ContractTerms | null, now: number): boolean {
+  return (terms?.shifts ?? []).some((shift) => new Date(shift.endsAt).getTime() > now);
+}
+
 export function groupHash(hash: string): string {
   return (hash.match(/.{1,8}/g) ?? []).join(' ');
 }

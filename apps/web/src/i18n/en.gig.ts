@@ -271,6 +271,7 @@ const gigEn: SameKeys<typeof gigZhCN> = {
       offeredHint: 'The employer wants to hire you. Read the agreement and decide.',
       acceptedHint: 'You have signed. Once the employer confirms, you are hired.',
       hiredHint: 'Hired. Please clock in on time.',
+      hiredDone: 'Hired; the shifts are over — pay and attendance are under My shifts.',
       toShifts: 'See my shifts',
       review: 'Read the agreement and sign',
       readContract: 'I have read the agreement and agree to work on these terms',

@@ -266,6 +266,7 @@ const gigZhCN = {
       offeredHint: '雇主想录用您，请查看协议后决定。',
       acceptedHint: '您已签约，等雇主确认后即为录用。',
       hiredHint: '已录用，请按时上班打卡。',
+      hiredDone: '已录用，班次已结束；工资与考勤见我的班次。',
       toShifts: '查看班次',
       review: '查看协议并签约',
       readContract: '我已阅读以上协议，同意按此工作',

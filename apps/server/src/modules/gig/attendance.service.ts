@@ -37,6 +37,7 @@ import {
   type Trx,
 } from './gig.js';
 import type { AssignmentState, GigAssignmentRow } from './gig.tables.js';
+import { assignmentsInFull, assignmentsWithShift } from './gig.repository.js';
 import { addInboxItem } from './jobs.service.js';
 import { ledgerProblem } from './profiles.service.js';
 import { iso, isoOrNull, toSite, toWorkerCard } from './views.js';
@@ -65,20 +66,7 @@ async function lockAssignment(trx: Trx, tenantId: string, assignmentId: string):
     .forUpdate()
     .executeTakeFirst();
   if (!assignment) return undefined;
-  const row = await trx
-    .selectFrom('gigShift as sh')
-    .innerJoin('gigJob as j', (join) =>
-      join.onRef('j.tenantId', '=', 'sh.tenantId').onRef('j.id', '=', 'sh.jobId'),
-    )
-    .innerJoin('gigSite as s', (join) =>
-      join.onRef('s.tenantId', '=', 'j.tenantId').onRef('s.id', '=', 'j.siteId'),
-    )
-    .innerJoin('gigEmployer as e', (join) =>
-      join.onRef('e.tenantId', '=', 'j.tenantId').onRef('e.id', '=', 'j.employerId'),
-    )
-    .innerJoin('gigWorker as w', (join) =>
-      join.on('w.tenantId', '=', tenantId).on('w.id', '=', assignment.workerId),
-    )
+  const row = await assignmentsInFull(trx)
     .select([
       'sh.startsAt',
       'sh.endsAt',
@@ -94,8 +82,8 @@ async function lockAssignment(trx: Trx, tenantId: string, assignmentId: string):
       'e.fundsAccountId',
       'e.guaranteeAccountId',
     ])
-    .where('sh.tenantId', '=', tenantId)
-    .where('sh.id', '=', assignment.shiftId)
+    .where('a.tenantId', '=', tenantId)
+    .where('a.id', '=', assignmentId)
     .executeTakeFirstOrThrow();
   return {
     assignment,
@@ -368,22 +356,7 @@ async function payShift(
 ): Promise<{ inbox?: Awaited<ReturnType<typeof addInboxItem>> }> {
   const { assignment } = locked;
   const tenantId = assignment.tenantId;
-  const request: LedgerRequest =
-    amount > 0
-      ? {
-          type: 'post',
-          id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
-          pendingId: assignment.holdTransferId,
-          amount,
-          reference: assignment.id,
-          memo: locked.job.title,
-        }
-      : {
-          type: 'void',
-          id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
-          pendingId: assignment.holdTransferId,
-          reference: assignment.id,
-        };
+  const request = settleHold(assignment, amount, locked.job.title);
   const [result] = await applyTransfers(trx, tenantId, [request], g.now());
   assertApplied(result!);
   await update(trx, g, assignment, {
@@ -423,6 +396,24 @@ async function payShift(
       params: { amount: yuan, title: locked.job.title },
     });
   return { inbox };
+}
+
+/**
+ * The one settling request of a shift's hold: post `amount` (the rest returns to the employer), or
+ * void it when nothing is owed. Its id derives from the assignment, so whoever settles the hold —
+ * the employer, the sweep, an operator, a retry after a crash — settles it once.
+ */
+function settleHold(
+  assignment: Pick<GigAssignmentRow, 'tenantId' | 'id' | 'holdTransferId'>,
+  amount: number,
+  memo: string | null = null,
+): LedgerRequest {
+  const common = {
+    id: derivedId(`${assignment.tenantId}:gig.wage:${assignment.id}`),
+    pendingId: assignment.holdTransferId,
+    reference: assignment.id,
+  };
+  return amount > 0 ? { type: 'post', ...common, amount, memo } : { type: 'void', ...common };
 }
 
 /** A ledger answer that is neither created nor already there is a fault of ours: never swallow it. */
@@ -486,33 +477,17 @@ export async function sweepAttendance(
       g.hub.publish(workerChannel(row.tenantId, done.workerId), 'gig.inbox', { item: done.inbox });
   }
 
-  const absent = await g.ctx.db
-    .selectFrom('gigAssignment as a')
-    .innerJoin('gigShift as s', (join) =>
-      join.onRef('s.tenantId', '=', 'a.tenantId').onRef('s.id', '=', 'a.shiftId'),
-    )
+  const absent = await assignmentsWithShift(g.ctx.db)
     .select(['a.tenantId', 'a.id'])
     .where('a.state', '=', 'scheduled')
-    .where('s.startsAt', '<=', new Date(now.getTime() - ATTENDANCE_DEFAULTS.noShowAfterMinutes * 60_000))
+    .where('sh.startsAt', '<=', new Date(now.getTime() - ATTENDANCE_DEFAULTS.noShowAfterMinutes * 60_000))
     .limit(limit)
     .execute();
   for (const row of absent) {
     const done = await g.ctx.db.transaction().execute(async (trx) => {
       const locked = await lockAssignment(trx, row.tenantId, row.id);
       if (!locked || locked.assignment.state !== 'scheduled') return undefined;
-      const [result] = await applyTransfers(
-        trx,
-        row.tenantId,
-        [
-          {
-            type: 'void',
-            id: derivedId(`${row.tenantId}:gig.wage:${row.id}`),
-            pendingId: locked.assignment.holdTransferId,
-            reference: row.id,
-          },
-        ],
-        now,
-      );
+      const [result] = await applyTransfers(trx, row.tenantId, [settleHold(locked.assignment, 0)], now);
       assertApplied(result!);
       await update(trx, g, locked.assignment, { state: 'no_show', paidFen: 0 });
       await adjustWorker(trx, row.tenantId, locked.assignment.workerId, ['no_show'], { noShows: 1 });
@@ -523,14 +498,10 @@ export async function sweepAttendance(
     notify(g, row.tenantId, done.workerId, done.employerId, row.id, 'no_show');
   }
 
-  const open = await g.ctx.db
-    .selectFrom('gigAssignment as a')
-    .innerJoin('gigShift as s', (join) =>
-      join.onRef('s.tenantId', '=', 'a.tenantId').onRef('s.id', '=', 'a.shiftId'),
-    )
+  const open = await assignmentsWithShift(g.ctx.db)
     .select(['a.tenantId', 'a.id'])
     .where('a.state', '=', 'on_shift')
-    .where('s.endsAt', '<=', new Date(now.getTime() - MISSING_CLOCK_OUT_MS))
+    .where('sh.endsAt', '<=', new Date(now.getTime() - MISSING_CLOCK_OUT_MS))
     .limit(limit)
     .execute();
   for (const row of open) {
@@ -578,19 +549,7 @@ export async function cancelAssignment(
       throw new AppError('conflict', 'Only a shift that has not started can be cancelled', {
         messageZh: '班次开始后不能取消',
       });
-    const [result] = await applyTransfers(
-      trx,
-      actor.tenantId,
-      [
-        {
-          type: 'void',
-          id: derivedId(`${actor.tenantId}:gig.wage:${assignment.id}`),
-          pendingId: assignment.holdTransferId,
-          reference: assignment.id,
-        },
-      ],
-      g.now(),
-    );
+    const [result] = await applyTransfers(trx, actor.tenantId, [settleHold(assignment, 0)], g.now());
     assertApplied(result!);
     await update(trx, g, assignment, { state: 'cancelled', paidFen: 0, cancelledBy: side });
     if (side === 'worker')
@@ -704,23 +663,7 @@ export async function resolveDispute(
       let extra: number;
       if (holdPending) {
         const fromHold = Math.min(total, assignment.holdFen);
-        requests.push(
-          fromHold > 0
-            ? {
-                type: 'post',
-                id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
-                pendingId: holdId,
-                amount: fromHold,
-                reference: assignment.id,
-                memo: 'dispute',
-              }
-            : {
-                type: 'void',
-                id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
-                pendingId: holdId,
-                reference: assignment.id,
-              },
-        );
+        requests.push(settleHold(assignment, fromHold, 'dispute'));
         extra = total - fromHold;
       } else extra = total - alreadyPaid;
       if (extra < 0)
@@ -750,23 +693,7 @@ export async function resolveDispute(
       if (holdPending) {
         // Nothing reached the worker yet: the refund is what the hold does not post.
         const post = Math.max(0, (assignment.earnedFen ?? 0) - amount);
-        requests.push(
-          post > 0
-            ? {
-                type: 'post',
-                id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
-                pendingId: holdId,
-                amount: post,
-                reference: assignment.id,
-                memo: 'dispute',
-              }
-            : {
-                type: 'void',
-                id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
-                pendingId: holdId,
-                reference: assignment.id,
-              },
-        );
+        requests.push(settleHold(assignment, post, 'dispute'));
         paid = post;
       } else {
         if (amount > alreadyPaid)
@@ -792,22 +719,7 @@ export async function resolveDispute(
       }
     } else if (holdPending) {
       const amount = assignment.clockInAt ? (assignment.earnedFen ?? 0) : 0;
-      requests.push(
-        amount > 0
-          ? {
-              type: 'post',
-              id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
-              pendingId: holdId,
-              amount,
-              reference: assignment.id,
-            }
-          : {
-              type: 'void',
-              id: derivedId(`${tenantId}:gig.wage:${assignment.id}`),
-              pendingId: holdId,
-              reference: assignment.id,
-            },
-      );
+      requests.push(settleHold(assignment, amount));
       paid = amount;
     }
     const chained = requests.map((request, index) => ({ ...request, linked: index < requests.length - 1 }));
@@ -853,22 +765,9 @@ export async function resolveDispute(
 
 async function loadDisputes(g: Gig, tenantId: string, ids: string[]): Promise<Dispute[]> {
   if (ids.length === 0) return [];
-  const rows = await g.ctx.db
-    .selectFrom('gigDispute as d')
-    .innerJoin('gigAssignment as a', (join) =>
-      join.onRef('a.tenantId', '=', 'd.tenantId').onRef('a.id', '=', 'd.assignmentId'),
-    )
-    .innerJoin('gigJob as j', (join) =>
-      join.onRef('j.tenantId', '=', 'a.tenantId').onRef('j.id', '=', 'a.jobId'),
-    )
-    .innerJoin('gigEmployer as e', (join) =>
-      join.onRef('e.tenantId', '=', 'a.tenantId').onRef('e.id', '=', 'a.employerId'),
-    )
-    .innerJoin('gigWorker as w', (join) =>
-      join.onRef('w.tenantId', '=', 'a.tenantId').onRef('w.id', '=', 'a.workerId'),
-    )
-    .innerJoin('person as p', (join) =>
-      join.onRef('p.tenantId', '=', 'w.tenantId').onRef('p.id', '=', 'w.personId'),
+  const rows = await assignmentsInFull(g.ctx.db)
+    .innerJoin('gigDispute as d', (join) =>
+      join.onRef('d.tenantId', '=', 'a.tenantId').onRef('d.assignmentId', '=', 'a.id'),
     )
     .selectAll('d')
     .select([
@@ -992,23 +891,7 @@ async function loadAssignments(
   rater: 'worker' | 'employer' | null,
 ): Promise<Assignment[]> {
   if (ids.length === 0) return [];
-  const rows = await g.ctx.db
-    .selectFrom('gigAssignment as a')
-    .innerJoin('gigShift as sh', (join) =>
-      join.onRef('sh.tenantId', '=', 'a.tenantId').onRef('sh.id', '=', 'a.shiftId'),
-    )
-    .innerJoin('gigJob as j', (join) =>
-      join.onRef('j.tenantId', '=', 'a.tenantId').onRef('j.id', '=', 'a.jobId'),
-    )
-    .innerJoin('gigSite as s', (join) =>
-      join.onRef('s.tenantId', '=', 'j.tenantId').onRef('s.id', '=', 'j.siteId'),
-    )
-    .innerJoin('gigWorker as w', (join) =>
-      join.onRef('w.tenantId', '=', 'a.tenantId').onRef('w.id', '=', 'a.workerId'),
-    )
-    .innerJoin('person as p', (join) =>
-      join.onRef('p.tenantId', '=', 'w.tenantId').onRef('p.id', '=', 'w.personId'),
-    )
+  const rows = await assignmentsInFull(g.ctx.db)
     .selectAll('a')
     .select([
       'sh.startsAt',
@@ -1134,11 +1017,7 @@ export async function listAssignments(
     .execute(async (trx) =>
       side === 'worker' ? (await workerOf(trx, actor)).id : (await employerOf(trx, actor)).id,
     );
-  const base = g.ctx.db
-    .selectFrom('gigAssignment as a')
-    .innerJoin('gigShift as sh', (join) =>
-      join.onRef('sh.tenantId', '=', 'a.tenantId').onRef('sh.id', '=', 'a.shiftId'),
-    )
+  const base = assignmentsWithShift(g.ctx.db)
     .where('a.tenantId', '=', actor.tenantId)
     .where(side === 'worker' ? 'a.workerId' : 'a.employerId', '=', ownerId)
     .$if(query.state !== undefined, (q) => q.where('a.state', '=', query.state!));

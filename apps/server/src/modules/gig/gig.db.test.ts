@@ -580,6 +580,91 @@ describe('gig market: a job from post to pay', () => {
 });
 
 describe('gig market: who may call what', () => {
+  it('answers every route: 401 without a session; 404 to one without the profile or for another’s object', async () => {
+    const assignment = (await call(workerA, 'GET', '/api/gig/worker/assignments')).json<{
+      items: Assignment[];
+    }>().items[0]!;
+    const inboxItem = (await call(workerA, 'GET', '/api/gig/worker/inbox')).json<Array<{ id: string }>>()[0]!;
+    const hash = { contractHash: applicationA.contractHash };
+    const clock = { location: site, accuracyM: 10 };
+    const routes: Array<
+      [method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, headers?: Record<string, string>]
+    > = [
+      ['GET', '/api/gig/worker/profile'],
+      ['PATCH', '/api/gig/worker/profile', { radiusKm: 3 }],
+      ['GET', '/api/gig/worker/feed'],
+      ['GET', '/api/gig/worker/applications'],
+      ['GET', '/api/gig/worker/assignments'],
+      ['GET', '/api/gig/worker/wallet'],
+      ['GET', '/api/gig/worker/payslips'],
+      ['GET', '/api/gig/worker/inbox'],
+      ['POST', `/api/gig/worker/inbox/${inboxItem.id}/read`],
+      ['POST', `/api/gig/jobs/${job.id}/apply`, {}],
+      ['POST', `/api/gig/applications/${applicationA.id}/accept`, hash],
+      ['POST', `/api/gig/applications/${applicationA.id}/decline`],
+      ['POST', `/api/gig/applications/${applicationA.id}/withdraw`],
+      ['POST', `/api/gig/assignments/${assignment.id}/clock-in`, clock],
+      ['POST', `/api/gig/assignments/${assignment.id}/clock-out`, clock],
+      ['GET', `/api/gig/assignments/${assignment.id}`],
+      ['POST', `/api/gig/assignments/${assignment.id}/cancel`],
+      ['POST', `/api/gig/assignments/${assignment.id}/dispute`, { reason: '不是我的班次' }],
+      ['POST', `/api/gig/assignments/${assignment.id}/rating`, { stars: 1 }],
+      ['POST', `/api/gig/assignments/${assignment.id}/confirm`],
+      ['GET', '/api/gig/employer/profile'],
+      ['GET', '/api/gig/employer/sites'],
+      ['POST', '/api/gig/employer/sites', { name: '仓库', address: '某路 1 号', location: site }],
+      ['POST', '/api/gig/employer/topups', { amountFen: 100 }, { 'idempotency-key': 'outsider-topup-1' }],
+      ['POST', '/api/gig/employer/guarantee', { amountFen: 100 }, { 'idempotency-key': 'outsider-guar-1' }],
+      ['GET', '/api/gig/employer/jobs'],
+      ['GET', '/api/gig/employer/assignments'],
+      ['POST', '/api/gig/jobs', jobBody()],
+      ['GET', `/api/gig/jobs/${job.id}`],
+      ['POST', `/api/gig/jobs/${job.id}/close`],
+      ['GET', `/api/gig/jobs/${job.id}/applications`],
+      ['GET', `/api/gig/jobs/${job.id}/candidates`],
+      ['GET', '/api/gig/workers'],
+      ['POST', `/api/gig/jobs/${job.id}/invite`, { workerId: assignment.worker.id }],
+      ['POST', `/api/gig/applications/${applicationA.id}/offer`],
+      ['POST', `/api/gig/applications/${applicationA.id}/reject`],
+      ['POST', `/api/gig/applications/${applicationA.id}/confirm`, hash],
+      ['GET', '/api/gig/stream'],
+    ];
+    const outsider = await t.signIn(other, ['resident']);
+    for (const [method, url, body, headers] of routes) {
+      const anonymous = await call(undefined, method, url, body, headers);
+      expect(anonymous.statusCode, `${method} ${url} without a session`).toBe(401);
+      // Signed in to another subdistrict, with no gig profile: nothing of this one exists for them.
+      const stranger = await call(outsider, method, url, body, headers);
+      expect(stranger.statusCode, `${method} ${url} by a stranger: ${stranger.body}`).toBe(404);
+    }
+    // The other side of the market, in the same subdistrict: another worker, another employer.
+    for (const [method, url, body] of [
+      ['POST', `/api/gig/applications/${applicationA.id}/accept`, hash],
+      ['POST', `/api/gig/assignments/${assignment.id}/clock-in`, clock],
+      ['POST', `/api/gig/worker/inbox/${inboxItem.id}/read`],
+      ['GET', `/api/gig/assignments/${assignment.id}`],
+    ] as const) {
+      const response = await call(workerFar, method, url, body);
+      expect(response.statusCode, `${method} ${url} by another worker`).toBe(404);
+    }
+    const rival = await t.signIn(tenant, ['resident']);
+    await verify(rival, '对手老板');
+    await call(rival, 'POST', '/api/gig/employer/profile', { kind: 'person', name: '对手个体' });
+    for (const [method, url, body] of [
+      ['GET', `/api/gig/jobs/${job.id}/applications`],
+      ['GET', `/api/gig/jobs/${job.id}/candidates`],
+      ['POST', `/api/gig/jobs/${job.id}/invite`, { workerId: assignment.worker.id }],
+      ['POST', `/api/gig/jobs/${job.id}/close`],
+      ['POST', `/api/gig/applications/${applicationA.id}/offer`],
+      ['POST', `/api/gig/applications/${applicationA.id}/confirm`, hash],
+      ['POST', `/api/gig/assignments/${assignment.id}/confirm`],
+      ['POST', `/api/gig/assignments/${assignment.id}/dispute`, { reason: '不是我的工人' }],
+    ] as const) {
+      const response = await call(rival, method, url, body);
+      expect(response.statusCode, `${method} ${url} by another employer`).toBe(404);
+    }
+  });
+
   it('keeps operator routes to operators', async () => {
     for (const [method, url] of [
       ['GET', '/api/gig/console/kpis'],
@@ -605,8 +690,11 @@ describe('gig market: who may call what', () => {
   });
 
   it('lets the offline desk register a walk-in worker and post for an employer', async () => {
-    const employers = (await call(operator, 'GET', '/api/gig/employers')).json<Array<{ id: string }>>();
-    expect(employers).toHaveLength(1);
+    const all = (await call(operator, 'GET', '/api/gig/employers')).json<
+      Array<{ id: string; name: string }>
+    >();
+    expect(all.map((employer) => employer.name).sort()).toEqual(['对手个体', '杭州测试物流有限公司']);
+    const employers = all.filter((employer) => employer.name === '杭州测试物流有限公司');
     const sites = await call(operator, 'GET', `/api/gig/employers/${employers[0]!.id}/sites`);
     expect(sites.json()).toEqual([expect.objectContaining({ id: siteId }) as unknown]);
     expect((await call(boss, 'GET', `/api/gig/employers/${employers[0]!.id}/sites`)).statusCode).toBe(403);

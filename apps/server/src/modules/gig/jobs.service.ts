@@ -8,6 +8,7 @@ import { derivedId, isUuid, newId } from '../../platform/ids.js';
 import { queueSms } from '../../platform/sms/index.js';
 import { contactPhonesUnchecked } from '../identity/index.js';
 import { holdAmountFen } from './attendance-rules.js';
+import { assignmentsWithShift, jobsWithSite } from './gig.repository.js';
 import { toMatchJob, toMatchWorker } from './gig-matcher.js';
 import {
   assertOperator,
@@ -28,14 +29,7 @@ const SHANGHAI = 'Asia/Shanghai';
 export async function loadJobs(trx: Trx, tenantId: string, ids: readonly string[]): Promise<Job[]> {
   const wanted = ids.filter(isUuid);
   if (wanted.length === 0) return [];
-  const rows = await trx
-    .selectFrom('gigJob as j')
-    .innerJoin('gigSite as s', (join) =>
-      join.onRef('s.tenantId', '=', 'j.tenantId').onRef('s.id', '=', 'j.siteId'),
-    )
-    .innerJoin('gigEmployer as e', (join) =>
-      join.onRef('e.tenantId', '=', 'j.tenantId').onRef('e.id', '=', 'j.employerId'),
-    )
+  const rows = await jobsWithSite(trx)
     .selectAll('j')
     .select([
       'e.name as employerName',
@@ -234,16 +228,12 @@ export async function indexJob(g: Gig, tenantId: string, job: Job): Promise<void
 
 /** Workers already booked for any time of [start, end): they are not pushed a job they cannot take. */
 async function bookedWorkers(g: Gig, tenantId: string, start: Date, end: Date): Promise<Set<string>> {
-  const rows = await g.ctx.db
-    .selectFrom('gigAssignment as a')
-    .innerJoin('gigShift as s', (join) =>
-      join.onRef('s.tenantId', '=', 'a.tenantId').onRef('s.id', '=', 'a.shiftId'),
-    )
+  const rows = await assignmentsWithShift(g.ctx.db)
     .select('a.workerId')
     .where('a.tenantId', '=', tenantId)
     .where('a.state', 'in', ['scheduled', 'on_shift'])
-    .where('s.startsAt', '<', end)
-    .where('s.endsAt', '>', start)
+    .where('sh.startsAt', '<', end)
+    .where('sh.endsAt', '>', start)
     .execute();
   return new Set(rows.map((row) => row.workerId));
 }
@@ -503,12 +493,8 @@ export async function closeJob(g: Gig, actor: Actor, jobId: string): Promise<Job
 export async function feed(g: Gig, actor: Actor, limit: number): Promise<FeedItem[]> {
   const worker = await g.ctx.db.transaction().execute((trx) => workerOf(trx, actor));
   const { jobs } = await g.matcher.indexes(actor.tenantId);
-  const busy = await g.ctx.db
-    .selectFrom('gigAssignment as a')
-    .innerJoin('gigShift as s', (join) =>
-      join.onRef('s.tenantId', '=', 'a.tenantId').onRef('s.id', '=', 'a.shiftId'),
-    )
-    .select(['s.startsAt', 's.endsAt'])
+  const busy = await assignmentsWithShift(g.ctx.db)
+    .select(['sh.startsAt', 'sh.endsAt'])
     .where('a.tenantId', '=', actor.tenantId)
     .where('a.workerId', '=', worker.id)
     .where('a.state', 'in', ['scheduled', 'on_shift'])

@@ -22,6 +22,7 @@ import { payoutClearingCheck, requestPayout } from '../../platform/payouts/index
 import { maskName } from '../../platform/privacy/index.js';
 import { assertOperator, marketAccounts, workerOf, type Gig } from './gig.js';
 import type { SettlementCycle } from './gig.tables.js';
+import { assignmentsWithShift } from './gig.repository.js';
 import { openPayout } from './profiles.service.js';
 import { iso, isoOrNull, maskedAccount } from './views.js';
 
@@ -177,11 +178,7 @@ export async function payslips(g: Gig, actor: Actor): Promise<Payslip[]> {
     .where('sourceAccountId', '=', worker.walletAccountId)
     .orderBy('requestedAt')
     .execute();
-  const shifts = await g.ctx.db
-    .selectFrom('gigAssignment as a')
-    .innerJoin('gigShift as sh', (join) =>
-      join.onRef('sh.tenantId', '=', 'a.tenantId').onRef('sh.id', '=', 'a.shiftId'),
-    )
+  const shifts = await assignmentsWithShift(g.ctx.db)
     .innerJoin('gigJob as j', (join) =>
       join.onRef('j.tenantId', '=', 'a.tenantId').onRef('j.id', '=', 'a.jobId'),
     )

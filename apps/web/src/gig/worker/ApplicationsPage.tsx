@@ -9,7 +9,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useNotice } from '../../components/useNotice';
 import { formatDateTime } from '../../format';
-import { signable, sortApplications, workerApplicationActions } from '../contract';
+import { hasShiftAhead, signable, sortApplications, workerApplicationActions } from '../contract';
 import { ContractView } from '../ContractView';
 import { GIG_API, gigApi } from '../gigApi';
 import { useLiveChannel } from '../GigLive';
@@ -85,6 +85,7 @@ function ApplicationCard({
   const action = useAction();
   const notice = useNotice();
   const [signing, setSigning] = useState(false);
+  const [openedAt] = useState(() => Date.now());
   const actions = workerApplicationActions(application.state);
 
   const move = async (name: 'decline' | 'withdraw') => {
@@ -129,7 +130,11 @@ function ApplicationCard({
             showIcon
             title={
               <span>
-                {t('gig.applications.hiredHint')}{' '}
+                {t(
+                  hasShiftAhead(application.terms, openedAt)
+                    ? 'gig.applications.hiredHint'
+                    : 'gig.applications.hiredDone',
+                )}{' '}
                 <Link to="/gig/worker/shifts">{t('gig.applications.toShifts')}</Link>
               </span>
             }
