@@ -1,6 +1,8 @@
 import type { Application, Assignment, EmployerProfile, Job, WorkerProfile } from '@jiedao/contracts';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../platform/ids.js';
+import { applyTransfers } from '../../platform/ledger/index.js';
 import { PayoutProcessor } from '../../platform/payouts/index.js';
 import { SimulatedPayoutRail } from '../../platform/payout-rail/payout-rail.js';
 import { SimulatedSmsGateway } from '../../platform/sms/index.js';
@@ -292,6 +294,20 @@ describe('gig market: a job from post to pay', () => {
     expect((await call(workerFar, 'GET', '/api/gig/worker/feed')).json()).toEqual([]);
   });
 
+  it('pushes wave after wave on one connection (the push is a prepared statement from its sixth run)', async () => {
+    for (let i = 0; i < 8; i++) {
+      const response = await call(
+        boss,
+        'POST',
+        '/api/gig/jobs',
+        jobBody({ headcount: 1, title: `临时搬运 ${i}` }),
+      );
+      expect(response.statusCode, response.body).toBe(201);
+      expect(response.json()).toMatchObject({ wavesSent: 1 });
+      await call(boss, 'POST', `/api/gig/jobs/${response.json<Job>().id}/close`);
+    }
+  });
+
   it('refuses bad jobs by field', async () => {
     const past = await call(boss, 'POST', '/api/gig/jobs', jobBody({ shifts: [shiftAt(-1)] }));
     expect(past.statusCode).toBe(400);
@@ -576,6 +592,35 @@ describe('gig market: a job from post to pay', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(exported.rawPayload as unknown as ArrayBuffer);
     expect(book.worksheets[0]!.rowCount).toBe(3);
+
+    // Money that reaches a paid wallet within the period waits for the next one, and such wallets
+    // do not crowd out one still to pay (a pass takes `limit` workers).
+    const wallets = await t.ctx.db.selectFrom('gigWorker').select(['accountId', 'walletAccountId']).execute();
+    const walletOf = (person: Person) =>
+      wallets.find((row) => row.accountId === person.accountId)!.walletAccountId;
+    const funds = await t.ctx.db.selectFrom('gigEmployer').select('fundsAccountId').executeTakeFirstOrThrow();
+    await t.ctx.db.transaction().execute((trx) =>
+      applyTransfers(trx, tenant.id, [
+        {
+          type: 'transfer',
+          id: newId(),
+          debitAccountId: funds.fundsAccountId,
+          creditAccountId: walletOf(workerA),
+          amount: 100,
+          code: 'test.late_wage',
+        },
+        {
+          type: 'transfer',
+          id: newId(),
+          debitAccountId: funds.fundsAccountId,
+          creditAccountId: walletOf(workerFar),
+          amount: 300,
+          code: 'test.late_wage',
+        },
+      ]),
+    );
+    const late = await runSettlement(t.gig.gig, tenant.id, 1);
+    expect(late).toMatchObject({ requested: 1, amountFen: 300 });
   });
 });
 

@@ -10,6 +10,7 @@ import { contactPhonesUnchecked } from '../identity/index.js';
 import { holdAmountFen } from './attendance-rules.js';
 import { assignmentsWithShift, jobsWithSite } from './gig.repository.js';
 import { toMatchJob, toMatchWorker } from './gig-matcher.js';
+import type { MatchJob, Ranked, WorkerIndex } from './matching.js';
 import {
   assertOperator,
   employerOf,
@@ -226,16 +227,38 @@ export async function indexJob(g: Gig, tenantId: string, job: Job): Promise<void
   );
 }
 
-/** Workers already booked for any time of [start, end): they are not pushed a job they cannot take. */
-async function bookedWorkers(g: Gig, tenantId: string, start: Date, end: Date): Promise<Set<string>> {
-  const rows = await assignmentsWithShift(g.ctx.db)
-    .select('a.workerId')
-    .where('a.tenantId', '=', tenantId)
-    .where('a.state', 'in', ['scheduled', 'on_shift'])
-    .where('sh.startsAt', '<', end)
-    .where('sh.endsAt', '>', start)
-    .execute();
-  return new Set(rows.map((row) => row.workerId));
+/**
+ * The best `size` workers for a shift, without those in `skip` and those booked for any time of it.
+ * Ranks first, then asks the database about those candidates only — a subdistrict has thousands of
+ * bookings in any window, a wave a few dozen candidates — and ranks again, knowing more, while
+ * bookings knock candidates out.
+ */
+async function rankFree(
+  g: Gig,
+  tenantId: string,
+  workers: WorkerIndex,
+  job: MatchJob,
+  skip: ReadonlySet<string>,
+  size: number,
+): Promise<Ranked[]> {
+  const booked = new Set<string>();
+  const checked = new Set<string>();
+  for (;;) {
+    const ranked = workers.firstWave(job, size, (id) => booked.has(id) || skip.has(id));
+    const unknown = ranked.map((candidate) => candidate.id).filter((id) => !checked.has(id));
+    // Every candidate is known to be free: this is the wave (short only when the index ran out).
+    if (unknown.length === 0) return ranked;
+    const rows = await assignmentsWithShift(g.ctx.db)
+      .select('a.workerId')
+      .where('a.tenantId', '=', tenantId)
+      .where('a.workerId', 'in', unknown)
+      .where('a.state', 'in', ['scheduled', 'on_shift'])
+      .where('sh.startsAt', '<', job.shiftEnd)
+      .where('sh.endsAt', '>', job.shiftStart)
+      .execute();
+    for (const id of unknown) checked.add(id);
+    for (const row of rows) booked.add(row.workerId);
+  }
 }
 
 function describeShift(startsAt: Date, endsAt: Date): string {
@@ -281,7 +304,6 @@ export async function pushWave(g: Gig, tenantId: string, jobId: string): Promise
   const start = new Date(shift.startsAt);
   const end = new Date(shift.endsAt);
   const { workers } = await g.matcher.indexes(tenantId);
-  const booked = await bookedWorkers(g, tenantId, start, end);
   const reached = await g.ctx.db
     .selectFrom('gigInbox')
     .select('workerId')
@@ -302,10 +324,7 @@ export async function pushWave(g: Gig, tenantId: string, jobId: string): Promise
     endsAt: end,
     breakMinutes: shift.breakMinutes,
   });
-  const ranked = workers
-    .firstWave(matchJob, skip.size + size, (workerId) => booked.has(workerId))
-    .filter((candidate) => !skip.has(candidate.id))
-    .slice(0, size);
+  const ranked = await rankFree(g, tenantId, workers, matchJob, skip, size);
 
   const categoryName = GIG_CATEGORIES.find((category) => category.code === job.category)?.zh ?? job.category;
   const when = describeShift(start, end);
@@ -336,7 +355,12 @@ export async function pushWave(g: Gig, tenantId: string, jobId: string): Promise
       .insertInto('gigInbox')
       .values(rows)
       .onConflict((conflict) =>
-        conflict.columns(['tenantId', 'workerId', 'jobId']).where('kind', '=', 'job_push').doNothing(),
+        // A literal predicate: as a parameter, a prepared statement's generic plan (from its sixth run
+        // on a connection) no longer matches the partial unique index, and PostgreSQL refuses.
+        conflict
+          .columns(['tenantId', 'workerId', 'jobId'])
+          .where(sql<boolean>`kind = 'job_push'`)
+          .doNothing(),
       )
       .returningAll()
       .execute();
@@ -540,7 +564,6 @@ export async function candidates(g: Gig, actor: Actor, jobId: string, limit = 30
   const shift = job.shifts.find((s) => new Date(s.startsAt) > g.now()) ?? job.shifts[0]!;
   const start = new Date(shift.startsAt);
   const end = new Date(shift.endsAt);
-  const booked = await bookedWorkers(g, actor.tenantId, start, end);
   const inPipeline = new Set(
     (
       await g.ctx.db
@@ -552,14 +575,14 @@ export async function candidates(g: Gig, actor: Actor, jobId: string, limit = 30
     ).map((row) => row.workerId),
   );
   const { workers } = await g.matcher.indexes(actor.tenantId);
-  const ranked = workers
-    .firstWave(
-      toMatchJob(job, job.site.location, { startsAt: start, endsAt: end, breakMinutes: shift.breakMinutes }),
-      inPipeline.size + limit,
-      (id) => booked.has(id),
-    )
-    .filter((r) => !inPipeline.has(r.id))
-    .slice(0, limit);
+  const ranked = await rankFree(
+    g,
+    actor.tenantId,
+    workers,
+    toMatchJob(job, job.site.location, { startsAt: start, endsAt: end, breakMinutes: shift.breakMinutes }),
+    inPipeline,
+    limit,
+  );
   if (ranked.length === 0) return [];
   const rows = await g.ctx.db
     .selectFrom('gigWorker as w')

@@ -65,34 +65,49 @@ export async function runSettlement(
   limit = 1000,
 ): Promise<SettlementRunResult> {
   const now = g.now();
-  const rows = await g.ctx.db
+  const periodOf: Record<SettlementCycle, string> = {
+    daily: settlementPeriod('daily', now),
+    weekly: settlementPeriod('weekly', now),
+    monthly: settlementPeriod('monthly', now),
+  };
+  const owed = g.ctx.db
     .selectFrom('gigWorker as w')
     .innerJoin('ledgerAccount as l', (join) =>
       join.onRef('l.tenantId', '=', 'w.tenantId').onRef('l.id', '=', 'w.walletAccountId'),
     )
-    .select(['w.tenantId', 'w.id', 'w.walletAccountId', 'w.settlementCycle', 'w.payoutEnc'])
     .$if(tenantId !== undefined, (q) => q.where('w.tenantId', '=', tenantId!))
     // Money posted and not held going out: what the wallet can pay.
-    .where(sql<boolean>`l.credits_posted - l.debits_posted - l.debits_pending > 0`)
+    .where(sql<boolean>`l.credits_posted - l.debits_posted - l.debits_pending > 0`);
+  // Only wallets without this period's payout: those paid already (money earned since waits for the
+  // next period) must not crowd out, pass after pass, the ones still to pay.
+  const rows = await owed
+    .select(['w.tenantId', 'w.id', 'w.walletAccountId', 'w.settlementCycle', 'w.payoutEnc'])
+    .where('w.payoutEnc', 'is not', null)
+    .where(
+      sql<boolean>`not exists (select 1 from payout o where o.tenant_id = w.tenant_id
+        and o.source_account_id = w.wallet_account_id
+        and o.period_key = case w.settlement_cycle when 'daily' then ${periodOf.daily}
+          when 'weekly' then ${periodOf.weekly} else ${periodOf.monthly} end)`,
+    )
     .orderBy('w.id')
     .limit(limit)
     .execute();
+  const { unpaid } = await owed
+    .select((eb) => eb.fn.countAll<number>().as('unpaid'))
+    .where('w.payoutEnc', 'is', null)
+    .executeTakeFirstOrThrow();
   const result: SettlementRunResult = {
     periodKeys: [],
     requested: 0,
     existing: 0,
-    skippedNoAccount: 0,
+    skippedNoAccount: Number(unpaid),
     amountFen: 0,
   };
   const periods = new Set<string>();
   for (const row of rows) {
-    if (!row.payoutEnc) {
-      result.skippedNoAccount += 1;
-      continue;
-    }
-    const periodKey = settlementPeriod(row.settlementCycle, now);
+    const periodKey = periodOf[row.settlementCycle];
     periods.add(periodKey);
-    const payee = openPayout(g, row.payoutEnc);
+    const payee = openPayout(g, row.payoutEnc!);
     const outcome = await g.ctx.db.transaction().execute(async (trx) => {
       const { bank, clearing } = await marketAccounts(trx, row.tenantId);
       const wallet = await trx

@@ -6,6 +6,7 @@ import * as m20261129_0004 from './migrations/20261129_0004_intake_hot_updates.j
 import * as m20261129_0005 from './migrations/20261129_0005_ledger.js';
 import * as m20261129_0006 from './migrations/20261129_0006_payouts.js';
 import * as m20261129_0007 from './migrations/20261129_0007_gig.js';
+import * as m20261129_0008 from './migrations/20261129_0008_gig_inbox_job_index.js';
 
 /**
  * Every migration, in order. A static list (not a directory scan) so the build and the tests see the
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261129_0005_ledger': m20261129_0005,
   '20261129_0006_payouts': m20261129_0006,
   '20261129_0007_gig': m20261129_0007,
+  '20261129_0008_gig_inbox_job_index': m20261129_0008,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;

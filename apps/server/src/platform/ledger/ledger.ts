@@ -16,9 +16,11 @@ import {
 /**
  * The ledger's database side. `applyTransfers` runs inside the caller's transaction, so a module's
  * own rows (a hire, a payout) and the money they move commit together or not at all: it loads the
- * named accounts and held transfers with row locks (in id order, so concurrent callers cannot
- * deadlock each other), applies the rules of `ledger-rules.ts` and writes the transfers and the new
- * totals with a handful of statements however many requests there are.
+ * named accounts and held transfers with row locks — in id order, so concurrent callers cannot
+ * deadlock each other, and `for no key update`, so an insert whose foreign key names a locked
+ * account (a payout naming the bank) takes its key-share lock without waiting, and cannot close a
+ * cycle with us — applies the rules of `ledger-rules.ts` and writes the transfers and the new totals
+ * with a handful of statements however many requests there are.
  */
 export async function applyTransfers(
   trx: Transaction<Database>,
@@ -46,7 +48,7 @@ export async function applyTransfers(
       select id, debit_account_id, credit_account_id, amount, type, pending_id, state, timeout_at, code, reference, memo
       from ledger_transfer
       where tenant_id = ${tenantId} and id = any(${pendingIds}::uuid[]) and type = 'pending'
-      order by id for update`.execute(trx);
+      order by id for no key update`.execute(trx);
     for (const row of rows.rows)
       pendings.set(row.id, {
         id: row.id,
@@ -75,7 +77,7 @@ export async function applyTransfers(
     const rows = await sql<AccountState>`
       select id, kind, guarded, debits_posted, credits_posted, debits_pending, credits_pending
       from ledger_account where tenant_id = ${tenantId} and id = any(${wanted}::uuid[])
-      order by id for update`.execute(trx);
+      order by id for no key update`.execute(trx);
     for (const row of rows.rows) accounts.set(row.id, row);
   }
 

@@ -61,7 +61,7 @@ export async function requestPayout(
   // Lock the two accounts in id order (the ledger's own order) before looking: two requests for one
   // wallet and period then meet here, one after the other, instead of both inserting.
   await sql`select id from ledger_account where tenant_id = ${input.tenantId}
-    and id = any(${[input.sourceAccountId, input.clearingAccountId]}::uuid[]) order by id for update`.execute(
+    and id = any(${[input.sourceAccountId, input.clearingAccountId]}::uuid[]) order by id for no key update`.execute(
     trx,
   );
   const existing = await trx
