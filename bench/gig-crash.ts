@@ -42,8 +42,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { marketAccounts } from '../apps/server/src/modules/gig/gig.js';
-import { GIG_RECONCILE_CHECKS, settlementPeriod } from '../apps/server/src/modules/gig/index.js';
+import {
+  GIG_RECONCILE_CHECKS,
+  marketAccounts,
+  settlementPeriod,
+} from '../apps/server/src/modules/gig/index.js';
 import { openDatabase } from '../apps/server/src/platform/database/database.js';
 import { migrateToLatest } from '../apps/server/src/platform/database/migrator.js';
 import type { Database } from '../apps/server/src/platform/database/schema.js';

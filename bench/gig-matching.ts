@@ -18,7 +18,6 @@
  * Env: BENCH_WORKERS (1000000), BENCH_JOBS (10000), BENCH_QUERIES (2000), BENCH_SCANS (40), BENCH_WAVE (20),
  * BENCH_IN_MEMORY (1; 0 skips the in-memory phase), BENCH_PUSH (1; 0 skips the PostgreSQL phase),
  * BENCH_PUSH_JOBS (200), BENCH_PUSH_WARMUP (10), BENCH_FEED_QUERIES (200), BENCH_PUSH_HIRES (20000),
- * BENCH_PUSH_WORKAROUND (1; 0 runs pushWave's inbox insert prepared, as the server does — see gig-push.ts),
  * BENCH_PG_ADMIN_URL, BENCH_MAX_MINUTES (60), BENCH_SAVE=1.
  */
 import fs from 'node:fs';
@@ -30,7 +29,7 @@ import {
   WorkerIndex,
   type MatchJob,
   type MatchWorker,
-} from '../apps/server/src/modules/gig/matching.js';
+} from '../apps/server/src/modules/gig/index.js';
 import { measurePush, printPushDetails, type Compared, type PushPhaseResult } from './gig-push.js';
 import {
   benchDir,

@@ -35,11 +35,15 @@ import {
   makeUscc,
   recordVerifiedIdentityUnchecked,
 } from '../apps/server/src/modules/identity/index.js';
-import { createGigContext, gigServices } from '../apps/server/src/modules/gig/index.js';
-import { GigMatcher } from '../apps/server/src/modules/gig/gig-matcher.js';
-import type { Gig } from '../apps/server/src/modules/gig/gig.js';
-import { feed, pushWave } from '../apps/server/src/modules/gig/jobs.service.js';
-import type { Ranked } from '../apps/server/src/modules/gig/matching.js';
+import {
+  createGigContext,
+  GigMatcher,
+  gigServices,
+  type Gig,
+  type Ranked,
+} from '../apps/server/src/modules/gig/index.js';
+
+const { feed, pushWave } = gigServices;
 import type { Actor } from '../apps/server/src/platform/auth/actor.js';
 import { loadConfig } from '../apps/server/src/platform/config.js';
 import type { AppContext } from '../apps/server/src/platform/context.js';
@@ -75,7 +79,6 @@ export interface PushPhaseOptions {
   hires: number;
   /** Workers and sites gather around these (the in-memory phase's hubs: the same city). */
   hubs: ReadonlyArray<readonly [number, number]>;
-  /** Run pushWave's inbox insert unnamed (see PARAMETER_IN_ARBITER); false: the server's pool as is. */
 }
 
 export interface Latency {

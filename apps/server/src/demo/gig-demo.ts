@@ -278,7 +278,7 @@ export async function seedGigDemo(
           await s.confirmAttendance(g, actor, assignmentId);
           shiftsPaid += 1;
         } else if (day === 1 && index === 0 && k === 1) {
-          await s.raiseDispute(g, actor, assignmentId, 'employer', {
+          await s.raiseDispute(g, actor, assignmentId, {
             reason: '提前 40 分钟离岗，现场未交接',
           });
         }

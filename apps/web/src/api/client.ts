@@ -1,4 +1,5 @@
 import type { ErrorCode, Problem } from '@jiedao/contracts';
+import { isRecord } from './payload';
 
 /** Codes the API can answer with, plus two the client produces itself. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'bad_response';
@@ -21,6 +22,11 @@ export class ApiError extends Error {
   readonly detailZh: string | null;
   /** For a refused case move (409): the moves the server would allow now. */
   readonly allowed: string[];
+  /**
+   * The problem document's own members beyond the standard ones (`distanceM` of a refused clock-in,
+   * `shortfallFen` of insufficient funds …); read them with `problemNumber` / `problemString`.
+   */
+  readonly extras: Readonly<Record<string, unknown>>;
 
   constructor(init: {
     status: number;
@@ -31,6 +37,7 @@ export class ApiError extends Error {
     retryAfterSeconds?: number | null;
     detailZh?: string | null;
     allowed?: string[];
+    extras?: Readonly<Record<string, unknown>>;
   }) {
     super(init.detail);
     this.name = 'ApiError';
@@ -42,6 +49,7 @@ export class ApiError extends Error {
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
     this.detailZh = init.detailZh ?? null;
     this.allowed = init.allowed ?? [];
+    this.extras = init.extras ?? {};
   }
 
   /** The message for one form field, if the server named it. */
@@ -54,10 +62,6 @@ export class ApiError extends Error {
 export function fieldName(pointer: string): string {
   const parts = pointer.split(/[/.]/).filter((part) => part.length > 0);
   return parts[parts.length - 1] ?? pointer;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Reads a problem document defensively: anything missing gets a safe default. */
@@ -89,7 +93,22 @@ export function problemToError(status: number, body: unknown): ApiError {
     allowed: Array.isArray(body.allowed)
       ? body.allowed.filter((move): move is string => typeof move === 'string')
       : [],
+    extras: body,
   });
+}
+
+/** A number the problem document carries (`distanceM`, `shortfallFen` …), if it does. */
+export function problemNumber(error: unknown, member: string): number | null {
+  if (!(error instanceof ApiError)) return null;
+  const value = error.extras[member];
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** A text member of the problem document (`reason`, `earliestAt` …), if it has one. */
+export function problemString(error: unknown, member: string): string | null {
+  if (!(error instanceof ApiError)) return null;
+  const value = error.extras[member];
+  return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
 /** Any failure as an ApiError (a thrown non-API error counts as a network failure). */
@@ -133,10 +152,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Do not treat a 401 as "session gone" (sign-in itself, and the initial session probe). */
   allowUnauthorized?: boolean;
+  /** Sent as `Idempotency-Key` (writes that create or pay): the same key for every retry of one submission. */
+  idempotencyKey?: string;
 }
 
 async function send(path: string, options: RequestOptions, accept: string): Promise<Response> {
   const headers: Record<string, string> = { accept, 'accept-language': requestLanguage };
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   const init: RequestInit = {
     method: options.method ?? 'GET',
     credentials: 'same-origin',

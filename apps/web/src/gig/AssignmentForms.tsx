@@ -168,3 +168,34 @@ export function RatingForm({
     </div>
   );
 }
+
+/** The after-shift forms both sides open on a shift card: a dispute, or a rating of the other side. */
+export function FollowUpForm({
+  panel,
+  assignment,
+  about,
+  done,
+  onCancel,
+}: {
+  panel: string | null;
+  assignment: Assignment;
+  /** Whom the rating is about: the other side. */
+  about: 'employer' | 'worker';
+  /** The card's completion: closes the panel with a notice and takes the updated shift. */
+  done: (message: string) => (updated?: Assignment) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  if (panel === 'dispute')
+    return <DisputeForm assignment={assignment} onDone={done(t('gig.dispute.done'))} onCancel={onCancel} />;
+  if (panel === 'rate')
+    return (
+      <RatingForm
+        assignment={assignment}
+        about={about}
+        onDone={done(t('gig.rating.done'))}
+        onCancel={onCancel}
+      />
+    );
+  return null;
+}

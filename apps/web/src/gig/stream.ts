@@ -1,11 +1,10 @@
 import type { InboxItem } from '@jiedao/contracts';
 import { GIG_APPLICATION_STATES, GIG_ASSIGNMENT_STATES } from '@jiedao/contracts/constants';
+import { isRecord, member, parseRecord, text } from '../api/payload';
 
 /** The event names of GET /api/gig/stream. */
 export const GIG_STREAM_TOPICS = ['gig.inbox', 'gig.application', 'gig.assignment'] as const;
 export type GigStreamTopic = (typeof GIG_STREAM_TOPICS)[number];
-/** The hub's "you may have missed something" event: refetch. */
-export const GIG_RESET_TOPIC = 'stream.reset';
 
 export type ApplicationState = (typeof GIG_APPLICATION_STATES)[number];
 export type AssignmentState = (typeof GIG_ASSIGNMENT_STATES)[number];
@@ -14,18 +13,6 @@ export type GigEvent =
   | { topic: 'gig.inbox'; item: InboxItem }
   | { topic: 'gig.application'; id: string; state: ApplicationState }
   | { topic: 'gig.assignment'; id: string; state: AssignmentState };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
-function member<T extends string>(values: readonly T[], value: unknown): T | null {
-  return typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : null;
-}
 
 function nullableText(value: unknown): string | null | undefined {
   if (value === null) return null;
@@ -47,13 +34,8 @@ export function readInboxItem(value: unknown): InboxItem | null {
 
 /** Reads one stream message defensively; `null` for anything unrecognised (the page then refetches). */
 export function parseGigEvent(topic: string, data: string): GigEvent | null {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(data) as unknown;
-  } catch {
-    return null;
-  }
-  if (!isRecord(payload)) return null;
+  const payload = parseRecord(data);
+  if (!payload) return null;
   switch (topic) {
     case 'gig.inbox': {
       const item = readInboxItem(payload.item);

@@ -13,8 +13,9 @@ import {
   DEVICE_STATES,
   SEVERITIES,
 } from '@jiedao/contracts/constants';
+import { isRecord, member, parseRecord, text } from '../api/payload';
 
-/** The event names of GET /api/governance/stream, plus the hub's control event. */
+/** The event names of GET /api/governance/stream. */
 export const STREAM_TOPICS = [
   'incident.created',
   'incident.updated',
@@ -23,7 +24,6 @@ export const STREAM_TOPICS = [
   'device.state',
 ] as const;
 export type StreamTopic = (typeof STREAM_TOPICS)[number];
-export const RESET_TOPIC = 'stream.reset';
 
 /** An incident as the screen draws it: the fields an `Incident` and an `incident.created` event share. */
 export interface LiveIncident {
@@ -59,18 +59,6 @@ export type StreamEvent =
   | { topic: 'incident.updated'; id: string; lastSeenAt: string | null }
   | { topic: 'device.state'; deviceId: string; state: DeviceState; batteryLow: boolean };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
-function member<T extends string>(values: readonly T[], value: unknown): T | null {
-  return typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : null;
-}
-
 function finite(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
@@ -105,13 +93,8 @@ export function isCaseSummary(value: unknown): value is CaseSummary {
 
 /** Reads one stream message; `null` for unknown topics and payloads that make no sense. */
 export function parseStreamEvent(topic: string, data: string): StreamEvent | null {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(data) as unknown;
-  } catch {
-    return null;
-  }
-  if (!isRecord(payload)) return null;
+  const payload = parseRecord(data);
+  if (!payload) return null;
   switch (topic) {
     case 'case.created':
     case 'case.updated': {

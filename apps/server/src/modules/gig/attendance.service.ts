@@ -13,8 +13,6 @@ import { pageWindow } from '../../platform/http/paging.js';
 import { derivedId, newId } from '../../platform/ids.js';
 import { applyTransfers, type LedgerRequest, type RequestResult } from '../../platform/ledger/index.js';
 import { maskName } from '../../platform/privacy/index.js';
-import { queueSms } from '../../platform/sms/index.js';
-import { contactPhonesUnchecked } from '../identity/index.js';
 import {
   ATTENDANCE_DEFAULTS,
   checkClockIn,
@@ -38,14 +36,12 @@ import {
 } from './gig.js';
 import type { AssignmentState, GigAssignmentRow } from './gig.tables.js';
 import { assignmentsInFull, assignmentsWithShift } from './gig.repository.js';
-import { addInboxItem } from './jobs.service.js';
+import { addInboxItem, smsWorker } from './jobs.service.js';
 import { ledgerProblem } from './profiles.service.js';
 import { iso, isoOrNull, toSite, toWorkerCard } from './views.js';
 
 /** A shift still not clocked out this long after its end is closed at its end, for the employer to check. */
 const MISSING_CLOCK_OUT_MS = 2 * 3600_000;
-
-type Side = 'worker' | 'employer' | 'operator';
 
 interface Locked {
   assignment: GigAssignmentRow;
@@ -101,18 +97,46 @@ async function lockAssignment(trx: Trx, tenantId: string, assignmentId: string):
   };
 }
 
-/** Locks an assignment the caller may act on as `side`; anyone else's is "not found". */
-async function lockFor(trx: Trx, actor: Actor, assignmentId: string, side: Side): Promise<Locked> {
+/** Locks a shift the caller may act on as `side`; anyone else's is "not found". */
+async function lockFor(
+  trx: Trx,
+  actor: Actor,
+  assignmentId: string,
+  side: 'worker' | 'employer',
+): Promise<Locked> {
+  const party = await lockParty(trx, actor, assignmentId);
+  if (party.side !== side) throw notFound('Assignment');
+  return party.locked;
+}
+
+/** Which side of a shift the caller is on — its employer (first, for one who is both) or its worker. */
+async function partyOf(
+  trx: Trx,
+  actor: Actor,
+  assignment: Pick<GigAssignmentRow, 'workerId' | 'employerId'>,
+): Promise<'worker' | 'employer' | undefined> {
+  const mine = (table: 'gigWorker' | 'gigEmployer') =>
+    trx
+      .selectFrom(table)
+      .select('id')
+      .where('tenantId', '=', actor.tenantId)
+      .where('accountId', '=', actor.accountId)
+      .executeTakeFirst();
+  if ((await mine('gigEmployer'))?.id === assignment.employerId) return 'employer';
+  if ((await mine('gigWorker'))?.id === assignment.workerId) return 'worker';
+  return undefined;
+}
+
+/** Locks a shift the caller is a party to, and says which side they are on; anyone else's is "not found". */
+async function lockParty(
+  trx: Trx,
+  actor: Actor,
+  assignmentId: string,
+): Promise<{ locked: Locked; side: 'worker' | 'employer' }> {
   const locked = await lockAssignment(trx, actor.tenantId, assignmentId);
-  if (!locked) throw notFound('Assignment');
-  if (side === 'worker') {
-    const worker = await workerOf(trx, actor);
-    if (worker.id !== locked.assignment.workerId) throw notFound('Assignment');
-  } else if (side === 'employer') {
-    const employer = await employerOf(trx, actor);
-    if (employer.id !== locked.assignment.employerId) throw notFound('Assignment');
-  } else assertOperator(actor);
-  return locked;
+  const side = locked ? await partyOf(trx, actor, locked.assignment) : undefined;
+  if (!locked || !side) throw notFound('Assignment');
+  return { locked, side };
 }
 
 async function update(
@@ -210,35 +234,83 @@ function clockRefused(result: {
   });
 }
 
+/** What a shift earned between two moments, at its job's terms (the hold caps it). */
+function earnedFor(locked: Locked, clockInAt: Date, clockOutAt: Date, pieces: number | undefined) {
+  return earnedFen({
+    wageKind: locked.job.wageKind,
+    wageFen: locked.job.wageFen,
+    ...(locked.job.expectedPieces ? { expectedPieces: locked.job.expectedPieces } : {}),
+    shift: locked.shift,
+    clockInAt,
+    clockOutAt,
+    ...(pieces !== undefined ? { pieces } : {}),
+    holdFen: locked.assignment.holdFen,
+  });
+}
+
+/** What one clock reading did: nothing (the first stands), refused with a reason, or a new state. */
+type ClockMove =
+  | { kind: 'repeat' }
+  | { kind: 'refused'; refusal: Parameters<typeof clockRefused>[0] }
+  | { kind: 'moved'; state: AssignmentState };
+
 /**
- * Clock-in inside the site's geofence. A repeated clock-in answers the first one (it stands); a
- * refused one is kept as a location fix too, so the fake-location heuristics see every reading.
+ * One clock reading by the shift's worker: the move decides, inside the transaction that locks the
+ * assignment. A refused reading is kept as a location fix too, in its own transaction (the answer is
+ * a 422, and the reading still counts for the fake-location heuristics).
  */
-export async function clockIn(
+async function clock(
+  g: Gig,
+  actor: Actor,
+  assignmentId: string,
+  input: ClockRequest,
+  move: (trx: Trx, locked: Locked, fix: Fix, previous: () => Promise<Fix[]>) => Promise<ClockMove>,
+): Promise<Assignment> {
+  const fix: Fix = {
+    lng: input.location.lng,
+    lat: input.location.lat,
+    accuracyM: input.accuracyM,
+    at: g.now(),
+    mocked: input.mocked ?? false,
+  };
+  const { locked, result } = await g.ctx.db.transaction().execute(async (trx) => {
+    const locked = await lockFor(trx, actor, assignmentId, 'worker');
+    const previous = () => previousFixes(trx, actor.tenantId, locked.assignment.workerId);
+    return { locked, result: await move(trx, locked, fix, previous) };
+  });
+  if (result.kind === 'refused') {
+    await g.ctx.db.transaction().execute((trx) => recordFix(trx, locked, 'refused', fix, []));
+    throw clockRefused(result.refusal);
+  }
+  if (result.kind === 'moved')
+    notify(
+      g,
+      actor.tenantId,
+      locked.assignment.workerId,
+      locked.assignment.employerId,
+      assignmentId,
+      result.state,
+    );
+  return getAssignment(g, actor, assignmentId);
+}
+
+/** Clock-in inside the site's geofence; a repeated clock-in answers the first one (it stands). */
+export function clockIn(
   g: Gig,
   actor: Actor,
   assignmentId: string,
   input: ClockRequest,
 ): Promise<Assignment> {
-  const outcome = await g.ctx.db.transaction().execute(async (trx) => {
-    const locked = await lockFor(trx, actor, assignmentId, 'worker');
+  return clock(g, actor, assignmentId, input, async (trx, locked, fix, previous) => {
     const { assignment } = locked;
-    if (assignment.clockInAt) return { changed: false as const };
+    if (assignment.clockInAt) return { kind: 'repeat' };
     if (assignment.state !== 'scheduled')
       throw new AppError('conflict', `This shift is ${assignment.state}: no clock-in`, {
         messageZh:
           assignment.state === 'no_show' ? '已超过到岗时限，记为缺勤；如有异议请申诉' : '该班次不能打卡',
       });
-    const fix: Fix = {
-      lng: input.location.lng,
-      lat: input.location.lat,
-      accuracyM: input.accuracyM,
-      at: g.now(),
-      mocked: input.mocked ?? false,
-    };
-    const previous = await previousFixes(trx, actor.tenantId, assignment.workerId);
-    const result = checkClockIn({ site: locked.site, fix, shift: locked.shift, previous });
-    if (!result.ok) return { changed: false as const, refusal: result, locked, fix };
+    const result = checkClockIn({ site: locked.site, fix, shift: locked.shift, previous: await previous() });
+    if (!result.ok) return { kind: 'refused', refusal: result };
     await recordFix(trx, locked, 'clock_in', fix, result.flags);
     await update(trx, g, assignment, {
       state: 'on_shift',
@@ -248,29 +320,20 @@ export async function clockIn(
       flags: result.flags,
     });
     if (result.lateMinutes > 0) await adjustWorker(trx, actor.tenantId, assignment.workerId, ['late']);
-    return { changed: true as const, employerId: assignment.employerId, workerId: assignment.workerId };
+    return { kind: 'moved', state: 'on_shift' };
   });
-  if ('refusal' in outcome && outcome.refusal) {
-    // The refusal is recorded in its own transaction: the answer is a 422, and the reading still counts.
-    const { locked, fix, refusal } = outcome;
-    await g.ctx.db.transaction().execute((trx) => recordFix(trx, locked, 'refused', fix, []));
-    throw clockRefused(refusal);
-  }
-  if (outcome.changed)
-    notify(g, actor.tenantId, outcome.workerId, outcome.employerId, assignmentId, 'on_shift');
-  return getAssignment(g, actor, assignmentId);
 }
 
-export async function clockOut(
+/** Clock-out (with the pieces done, for piece work): what was earned waits for the employer's confirmation. */
+export function clockOut(
   g: Gig,
   actor: Actor,
   assignmentId: string,
   input: ClockRequest,
 ): Promise<Assignment> {
-  const outcome = await g.ctx.db.transaction().execute(async (trx) => {
-    const locked = await lockFor(trx, actor, assignmentId, 'worker');
+  return clock(g, actor, assignmentId, input, async (trx, locked, fix, previous) => {
     const { assignment } = locked;
-    if (assignment.clockOutAt) return { changed: false as const };
+    if (assignment.clockOutAt) return { kind: 'repeat' };
     if (assignment.state !== 'on_shift' || !assignment.clockInAt)
       throw new AppError('conflict', 'Clock in before clocking out', { messageZh: '请先上班打卡' });
     if (locked.job.wageKind === 'piece' && input.pieces === undefined)
@@ -278,33 +341,16 @@ export async function clockOut(
         errors: [{ field: '/pieces', message: 'is required for piece-rate work' }],
         messageZh: '计件工作下班时请填写完成件数',
       });
-    const fix: Fix = {
-      lng: input.location.lng,
-      lat: input.location.lat,
-      accuracyM: input.accuracyM,
-      at: g.now(),
-      mocked: input.mocked ?? false,
-    };
-    const previous = await previousFixes(trx, actor.tenantId, assignment.workerId);
     const result = checkClockOut({
       site: locked.site,
       fix,
       shift: locked.shift,
       clockInAt: assignment.clockInAt,
-      previous,
+      previous: await previous(),
     });
-    if (!result.ok) return { changed: false as const, refusal: result, locked, fix };
+    if (!result.ok) return { kind: 'refused', refusal: result };
     await recordFix(trx, locked, 'clock_out', fix, result.flags);
-    const earned = earnedFen({
-      wageKind: locked.job.wageKind,
-      wageFen: locked.job.wageFen,
-      ...(locked.job.expectedPieces ? { expectedPieces: locked.job.expectedPieces } : {}),
-      shift: locked.shift,
-      clockInAt: assignment.clockInAt,
-      clockOutAt: fix.at,
-      ...(input.pieces !== undefined ? { pieces: input.pieces } : {}),
-      holdFen: assignment.holdFen,
-    });
+    const earned = earnedFor(locked, assignment.clockInAt, fix.at, input.pieces);
     await update(trx, g, assignment, {
       state: 'awaiting_confirmation',
       clockOutAt: fix.at,
@@ -318,16 +364,8 @@ export async function clockOut(
     });
     if (result.earlyLeaveMinutes > 0)
       await adjustWorker(trx, actor.tenantId, assignment.workerId, ['early_leave']);
-    return { changed: true as const, employerId: assignment.employerId, workerId: assignment.workerId };
+    return { kind: 'moved', state: 'awaiting_confirmation' };
   });
-  if ('refusal' in outcome && outcome.refusal) {
-    const { locked, fix, refusal } = outcome;
-    await g.ctx.db.transaction().execute((trx) => recordFix(trx, locked, 'refused', fix, []));
-    throw clockRefused(refusal);
-  }
-  if (outcome.changed)
-    notify(g, actor.tenantId, outcome.workerId, outcome.employerId, assignmentId, 'awaiting_confirmation');
-  return getAssignment(g, actor, assignmentId);
 }
 
 function notify(
@@ -380,21 +418,10 @@ async function payShift(
     body: `${locked.job.title} · 已存入您的零工钱包`,
     at: g.now(),
   });
-  const worker = await trx
-    .selectFrom('gigWorker')
-    .select('personId')
-    .where('tenantId', '=', tenantId)
-    .where('id', '=', assignment.workerId)
-    .executeTakeFirstOrThrow();
-  const phone = (await contactPhonesUnchecked(g.ctx, trx, tenantId, [worker.personId])).get(worker.personId);
-  if (phone)
-    await queueSms(trx, g.ctx.cipher, {
-      tenantId,
-      key: `gig.paid:${assignment.id}`,
-      phone,
-      template: 'gig_paid',
-      params: { amount: yuan, title: locked.job.title },
-    });
+  await smsWorker(g, trx, tenantId, assignment.workerId, `gig.paid:${assignment.id}`, 'gig_paid', {
+    amount: yuan,
+    title: locked.job.title,
+  });
   return { inbox };
 }
 
@@ -508,17 +535,8 @@ export async function sweepAttendance(
     const done = await g.ctx.db.transaction().execute(async (trx) => {
       const locked = await lockAssignment(trx, row.tenantId, row.id);
       if (!locked || locked.assignment.state !== 'on_shift' || !locked.assignment.clockInAt) return undefined;
-      const earned = earnedFen({
-        wageKind: locked.job.wageKind,
-        wageFen: locked.job.wageFen,
-        ...(locked.job.expectedPieces ? { expectedPieces: locked.job.expectedPieces } : {}),
-        shift: locked.shift,
-        clockInAt: locked.assignment.clockInAt,
-        clockOutAt: locked.shift.endsAt,
-        // Piece work without a count: nothing is assumed; the employer confirms or disputes.
-        pieces: 0,
-        holdFen: locked.assignment.holdFen,
-      });
+      // Piece work without a count: nothing is assumed; the employer confirms or disputes.
+      const earned = earnedFor(locked, locked.assignment.clockInAt, locked.shift.endsAt, 0);
       await update(trx, g, locked.assignment, {
         state: 'awaiting_confirmation',
         workedMinutes: earned.workedMinutes,
@@ -535,14 +553,9 @@ export async function sweepAttendance(
 }
 
 /** Either side calls off a hire's shift before it starts: the hold returns; a worker's late cancel costs reliability. */
-export async function cancelAssignment(
-  g: Gig,
-  actor: Actor,
-  assignmentId: string,
-  side: 'worker' | 'employer',
-): Promise<Assignment> {
+export async function cancelAssignment(g: Gig, actor: Actor, assignmentId: string): Promise<Assignment> {
   const outcome = await g.ctx.db.transaction().execute(async (trx) => {
-    const locked = await lockFor(trx, actor, assignmentId, side);
+    const { locked, side } = await lockParty(trx, actor, assignmentId);
     const { assignment } = locked;
     if (assignment.state === 'cancelled') return undefined;
     if (assignment.state !== 'scheduled' || locked.shift.startsAt <= g.now())
@@ -568,11 +581,10 @@ export async function raiseDispute(
   g: Gig,
   actor: Actor,
   assignmentId: string,
-  side: 'worker' | 'employer',
   input: DisputeRequest,
 ): Promise<Dispute> {
   const id = await g.ctx.db.transaction().execute(async (trx) => {
-    const locked = await lockFor(trx, actor, assignmentId, side);
+    const { locked, side } = await lockParty(trx, actor, assignmentId);
     const { assignment } = locked;
     const open = await trx
       .selectFrom('gigDispute')
@@ -847,11 +859,13 @@ export async function rate(
   g: Gig,
   actor: Actor,
   assignmentId: string,
-  side: 'worker' | 'employer',
   input: RatingRequest,
 ): Promise<Assignment> {
   await g.ctx.db.transaction().execute(async (trx) => {
-    const { assignment } = await lockFor(trx, actor, assignmentId, side);
+    const {
+      locked: { assignment },
+      side,
+    } = await lockParty(trx, actor, assignmentId);
     if (!['paid', 'awaiting_confirmation', 'disputed', 'no_show'].includes(assignment.state))
       throw new AppError('conflict', 'Rate a shift after it ends', { messageZh: '班次结束后才能评价' });
     const inserted = await trx
@@ -985,21 +999,7 @@ export async function getAssignment(g: Gig, actor: Actor, assignmentId: string):
       .where('id', '=', assignmentId)
       .executeTakeFirst();
     if (!row) return undefined;
-    const worker = await trx
-      .selectFrom('gigWorker')
-      .select('id')
-      .where('tenantId', '=', actor.tenantId)
-      .where('accountId', '=', actor.accountId)
-      .executeTakeFirst();
-    if (worker?.id === row.workerId) return 'worker' as const;
-    const employer = await trx
-      .selectFrom('gigEmployer')
-      .select('id')
-      .where('tenantId', '=', actor.tenantId)
-      .where('accountId', '=', actor.accountId)
-      .executeTakeFirst();
-    if (employer?.id === row.employerId) return 'employer' as const;
-    return isOperator(actor) ? null : undefined;
+    return (await partyOf(trx, actor, row)) ?? (isOperator(actor) ? null : undefined);
   });
   if (side === undefined) throw notFound('Assignment');
   return (await loadAssignments(g, actor.tenantId, [assignmentId], side))[0]!;

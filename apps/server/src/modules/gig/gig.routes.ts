@@ -322,22 +322,6 @@ export function registerGigRoutes(fastify: FastifyInstance, g: Gig & { bank: Ban
   );
 
   // ——— both sides of an assignment ———
-  const sideOf = async (request: { params: { id: string } } & Parameters<typeof actorOf>[0]) => {
-    const actor = actorOf(request);
-    const row = await g.ctx.db
-      .selectFrom('gigAssignment as a')
-      .leftJoin('gigWorker as w', (join) =>
-        join.onRef('w.tenantId', '=', 'a.tenantId').onRef('w.id', '=', 'a.workerId'),
-      )
-      .leftJoin('gigEmployer as e', (join) =>
-        join.onRef('e.tenantId', '=', 'a.tenantId').onRef('e.id', '=', 'a.employerId'),
-      )
-      .select(['w.accountId as workerAccount', 'e.accountId as employerAccount'])
-      .where('a.tenantId', '=', actor.tenantId)
-      .where('a.id', '=', request.params.id)
-      .executeTakeFirst();
-    return row?.employerAccount === actor.accountId ? ('employer' as const) : ('worker' as const);
-  };
   app.get(
     `${base}/assignments/:id`,
     {
@@ -362,8 +346,7 @@ export function registerGigRoutes(fastify: FastifyInstance, g: Gig & { bank: Ban
       },
       ...auth,
     },
-    async (request) =>
-      attendance.cancelAssignment(g, actorOf(request), request.params.id, await sideOf(request)),
+    (request) => attendance.cancelAssignment(g, actorOf(request), request.params.id),
   );
   app.post(
     `${base}/assignments/:id/dispute`,
@@ -377,8 +360,7 @@ export function registerGigRoutes(fastify: FastifyInstance, g: Gig & { bank: Ban
       },
       ...auth,
     },
-    async (request) =>
-      attendance.raiseDispute(g, actorOf(request), request.params.id, await sideOf(request), request.body),
+    (request) => attendance.raiseDispute(g, actorOf(request), request.params.id, request.body),
   );
   app.post(
     `${base}/assignments/:id/rating`,
@@ -392,8 +374,7 @@ export function registerGigRoutes(fastify: FastifyInstance, g: Gig & { bank: Ban
       },
       ...auth,
     },
-    async (request) =>
-      attendance.rate(g, actorOf(request), request.params.id, await sideOf(request), request.body),
+    (request) => attendance.rate(g, actorOf(request), request.params.id, request.body),
   );
 
   // ——— employers ———

@@ -2,15 +2,14 @@ import type { Application } from '@jiedao/contracts';
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../platform/auth/actor.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { haversineMeters } from '../../platform/geo/geojson.js';
 import { derivedId, newId } from '../../platform/ids.js';
 import { applyTransfers, availableBalance, type LedgerRequest } from '../../platform/ledger/index.js';
 import { enqueueOutbox } from '../../platform/outbox/outbox.js';
-import { queueSms } from '../../platform/sms/index.js';
-import { contactPhonesUnchecked } from '../identity/index.js';
 import { holdAmountFen } from './attendance-rules.js';
 import { employerChannel, employerOf, workerChannel, workerOf, type Gig, type Trx } from './gig.js';
 import type { ApplicationState, ContractTerms, GigApplicationRow, GigEmployerRow } from './gig.tables.js';
-import { addInboxItem, describeWage, indexJob, loadJobs } from './jobs.service.js';
+import { addInboxItem, describeWage, indexJob, loadJobs, smsWorker } from './jobs.service.js';
 import { ledgerProblem } from './profiles.service.js';
 import { iso, isoOrNull, toWorkerCard } from './views.js';
 
@@ -67,7 +66,7 @@ async function loadApplications(trx: Trx, tenantId: string, ids: readonly string
   return ids.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
-    const distanceKm = distanceKmBetween(row.homeLng, row.homeLat, row.siteLng, row.siteLat);
+    const distanceKm = haversineMeters([row.homeLng, row.homeLat], [row.siteLng, row.siteLat]) / 1000;
     return [
       {
         id: row.id,
@@ -86,14 +85,6 @@ async function loadApplications(trx: Trx, tenantId: string, ids: readonly string
       },
     ];
   });
-}
-
-function distanceKmBetween(lng1: number, lat1: number, lng2: number, lat2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLng = (lng2 - lng1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
 /** Builds the contract of a job for a worker: the shifts still ahead, each with the wage held for it. */
@@ -366,7 +357,7 @@ export async function invite(
       body: `${describeWage(terms)} · 共${terms.shifts.length}个班次 · 请查看并确认合同`,
       at: g.now(),
     });
-    await smsTo(g, trx, actor.tenantId, workerId, `gig.offer:${id}`, 'gig_offer', {
+    await smsWorker(g, trx, actor.tenantId, workerId, `gig.offer:${id}`, 'gig_offer', {
       employer: employer.name,
       title: terms.title,
     });
@@ -377,25 +368,6 @@ export async function invite(
   });
   if (notice) publish(g, actor.tenantId, notice);
   return application;
-}
-
-async function smsTo(
-  g: Gig,
-  trx: Trx,
-  tenantId: string,
-  workerId: string,
-  key: string,
-  template: 'gig_offer' | 'gig_hired' | 'gig_paid',
-  params: Record<string, string>,
-): Promise<void> {
-  const worker = await trx
-    .selectFrom('gigWorker')
-    .select('personId')
-    .where('tenantId', '=', tenantId)
-    .where('id', '=', workerId)
-    .executeTakeFirstOrThrow();
-  const phone = (await contactPhonesUnchecked(g.ctx, trx, tenantId, [worker.personId])).get(worker.personId);
-  if (phone) await queueSms(trx, g.ctx.cipher, { tenantId, key, phone, template, params });
 }
 
 /** The employer offers an applicant the job: the contract is drawn up and hashed. */
@@ -418,10 +390,18 @@ export async function offer(g: Gig, actor: Actor, applicationId: string): Promis
       body: `${describeWage(terms)} · 共${terms.shifts.length}个班次 · 请查看并确认合同`,
       at: g.now(),
     });
-    await smsTo(g, trx, actor.tenantId, application.workerId, `gig.offer:${application.id}`, 'gig_offer', {
-      employer: employer!.name,
-      title: terms.title,
-    });
+    await smsWorker(
+      g,
+      trx,
+      actor.tenantId,
+      application.workerId,
+      `gig.offer:${application.id}`,
+      'gig_offer',
+      {
+        employer: employer!.name,
+        title: terms.title,
+      },
+    );
     return { state: 'offered', inbox };
   });
 }
@@ -625,18 +605,26 @@ export async function confirmHire(
         body: `${terms.site.name}（${terms.site.address}）· 首个班次 ${first.startsAt} · 工资已由平台托管`,
         at: now,
       });
-      await smsTo(g, trx, actor.tenantId, application.workerId, `gig.hired:${application.id}`, 'gig_hired', {
-        title: terms.title,
-        when: new Intl.DateTimeFormat('zh-CN', {
-          timeZone: 'Asia/Shanghai',
-          month: 'numeric',
-          day: 'numeric',
-          hour: '2-digit',
-          minute: '2-digit',
-          hour12: false,
-        }).format(new Date(first.startsAt)),
-        site: terms.site.name,
-      });
+      await smsWorker(
+        g,
+        trx,
+        actor.tenantId,
+        application.workerId,
+        `gig.hired:${application.id}`,
+        'gig_hired',
+        {
+          title: terms.title,
+          when: new Intl.DateTimeFormat('zh-CN', {
+            timeZone: 'Asia/Shanghai',
+            month: 'numeric',
+            day: 'numeric',
+            hour: '2-digit',
+            minute: '2-digit',
+            hour12: false,
+          }).format(new Date(first.startsAt)),
+          site: terms.site.name,
+        },
+      );
       return { state: 'hired', inbox };
     },
   );

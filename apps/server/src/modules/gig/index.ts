@@ -6,6 +6,8 @@
 export { createGigContext, gigServices, startGig, type GigRuntime, type StartGigOptions } from './runtime.js';
 export { GIG_RECONCILE_CHECKS, runSettlement, settlementPeriod } from './wages.service.js';
 export { SimulatedBankGateway, type BankGateway } from './bank-simulator.js';
+export { marketAccounts, type Gig } from './gig.js';
+export { GigMatcher } from './gig-matcher.js';
 export {
   JobIndex,
   Projection,

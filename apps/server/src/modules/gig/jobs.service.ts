@@ -666,3 +666,23 @@ export async function addInboxItem(
     .executeTakeFirstOrThrow();
   return toInboxItem(row);
 }
+
+/** Queues an SMS to a worker inside the caller's transaction (sent once per key). */
+export async function smsWorker(
+  g: Gig,
+  trx: Trx,
+  tenantId: string,
+  workerId: string,
+  key: string,
+  template: 'gig_offer' | 'gig_hired' | 'gig_paid',
+  params: Record<string, string>,
+): Promise<void> {
+  const worker = await trx
+    .selectFrom('gigWorker')
+    .select('personId')
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', workerId)
+    .executeTakeFirstOrThrow();
+  const phone = (await contactPhonesUnchecked(g.ctx, trx, tenantId, [worker.personId])).get(worker.personId);
+  if (phone) await queueSms(trx, g.ctx.cipher, { tenantId, key, phone, template, params });
+}

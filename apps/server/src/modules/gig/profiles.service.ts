@@ -17,12 +17,7 @@ import { AppError, invalidField, notFound } from '../../platform/errors.js';
 import { haversineMeters } from '../../platform/geo/geojson.js';
 import { derivedId, newId } from '../../platform/ids.js';
 import { applyTransfers, availableBalance, openAccounts } from '../../platform/ledger/index.js';
-import {
-  checkUscc,
-  createAccountUnchecked,
-  grantRoleUnchecked,
-  recordVerifiedIdentityUnchecked,
-} from '../identity/index.js';
+import { checkUscc, createAccountUnchecked, grantRoleUnchecked } from '../identity/index.js';
 import { BankKeyReusedError, BankUnavailableError, type BankGateway } from './bank-simulator.js';
 import { assertOperator, employerOf, marketAccounts, workerOf, type Gig, type Trx } from './gig.js';
 import type { GigEmployerRow, GigWorkerRow } from './gig.tables.js';
@@ -186,37 +181,8 @@ export async function registerWalkInWorker(
     phone: input.phone,
     password: initialPassword,
     roles: [{ role: 'worker' }],
+    verifiedIdNumber: input.idNumber,
   });
-  try {
-    await recordVerifiedIdentityUnchecked(g.ctx, actor.tenantId, personId, {
-      name: input.name,
-      idNumber: input.idNumber,
-    });
-  } catch (error) {
-    // Leave no account behind for a person the desk could not register.
-    await g.ctx.db.transaction().execute(async (trx) => {
-      await trx
-        .deleteFrom('roleAssignment')
-        .where('tenantId', '=', actor.tenantId)
-        .where('accountId', '=', accountId)
-        .execute();
-      await trx
-        .deleteFrom('account')
-        .where('tenantId', '=', actor.tenantId)
-        .where('id', '=', accountId)
-        .execute();
-      await trx
-        .deleteFrom('person')
-        .where('tenantId', '=', actor.tenantId)
-        .where('id', '=', personId)
-        .execute();
-    });
-    if (error instanceof AppError && error.code === 'invalid_id_number')
-      throw new AppError('invalid_id_number', error.message, {
-        errors: [{ field: '/idNumber', message: error.message }],
-      });
-    throw error;
-  }
   const row = await g.ctx.db
     .transaction()
     .execute((trx) => insertWorker(g, trx, actor.tenantId, { personId, accountId }, input.profile, 'desk'));

@@ -78,6 +78,8 @@ export const gigServices = {
   topUp: profiles.topUp,
   depositGuarantee: profiles.depositGuarantee,
   postJob: jobs.postJob,
+  pushWave: jobs.pushWave,
+  feed: jobs.feed,
   apply: hiring.apply,
   invite: hiring.invite,
   offer: hiring.offer,

@@ -11,7 +11,8 @@ import type { AppContext } from '../../platform/context.js';
 import type { Database } from '../../platform/database/schema.js';
 import { AppError, invalidField } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { normalizePhone } from '../../platform/privacy/index.js';
+import { normalizeIdNumber, normalizePhone } from '../../platform/privacy/index.js';
+import { checkResidentIdNumber } from './id-number.js';
 import { maskedPhone, PII_CONTEXT, toRoleAssignment } from './identity-mappers.js';
 import { placesRepository } from '../places/index.js';
 import { pageWindow } from '../../platform/http/paging.js';
@@ -24,6 +25,11 @@ export interface NewAccount {
   password: string;
   roles: Array<{ role: Role; communityId?: string | undefined; organisationId?: string | undefined }>;
   communityId?: string | undefined;
+  /**
+   * A resident ID number seen on the card at a service desk: the person is created real-name
+   * verified in the same transaction (checked locally; a number already on file is refused).
+   */
+  verifiedIdNumber?: string | undefined;
 }
 
 /**
@@ -39,6 +45,18 @@ export async function createAccountUnchecked(
   if (!phone) throw invalidField('/phone', 'must be a mainland mobile number (11 digits starting with 1)');
   const weakness = describeWeakPassword(input.password);
   if (weakness) throw invalidField('/password', weakness);
+  const identity =
+    input.verifiedIdNumber === undefined
+      ? undefined
+      : checkResidentIdNumber(normalizeIdNumber(input.verifiedIdNumber));
+  if (identity && !identity.ok)
+    throw new AppError(
+      'invalid_id_number',
+      `ID number failed the ${identity.check} check: ${identity.message}`,
+      {
+        errors: [{ field: '/idNumber', message: identity.message }],
+      },
+    );
   const phoneHash = ctx.cipher.blindIndex('phone', phone);
   const passwordHash = await hashPassword(input.password);
   const personId = newId();
@@ -66,6 +84,20 @@ export async function createAccountUnchecked(
       phoneHash,
       communityId: input.communityId ?? null,
     });
+    if (identity) {
+      const idNumberHash = ctx.cipher.blindIndex('id_number', identity.idNumber);
+      if (await repo.findPersonByIdNumberHash(trx, tenantId, idNumberHash))
+        throw new AppError('conflict', 'A person with this ID number is registered already', {
+          errors: [{ field: '/idNumber', message: 'is registered already' }],
+        });
+      await repo.markPersonVerified(trx, tenantId, personId, {
+        name: input.name.trim(),
+        idNumberEnc: ctx.cipher.encrypt(identity.idNumber, PII_CONTEXT.idNumber),
+        idNumberHash,
+        birthDate: identity.birthDate,
+        sex: identity.sex,
+      });
+    }
     await repo.insertAccount(trx, { tenantId, id: accountId, personId, phoneHash, passwordHash });
     const unique = new Map(
       input.roles.map((role) => [

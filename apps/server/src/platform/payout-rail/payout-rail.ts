@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { createRng } from '../geo/synthetic.js';
 
 /**
@@ -244,20 +245,13 @@ export class SimulatedPayoutRail implements PayoutRail {
     this.#timers.add(timer);
   }
 
-  #delay(signal?: AbortSignal): Promise<void> {
-    const ms = this.#between(this.options.latencyMs);
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new PayoutRailUnavailableError('timeout'));
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new PayoutRailUnavailableError('timeout'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+  /** The call's latency; an abort (the caller stopped waiting) is a timeout, as on the wire. */
+  async #delay(signal?: AbortSignal): Promise<void> {
+    try {
+      await wait(this.#between(this.options.latencyMs), undefined, signal ? { signal } : {});
+    } catch {
+      throw new PayoutRailUnavailableError('timeout');
+    }
   }
 
   #between([low, high]: [number, number]): number {

@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { createRng } from '../geo/synthetic.js';
 import { localDate } from '../local-date.js';
 import {
@@ -141,20 +142,13 @@ export class SimulatedSmsGateway implements SmsGateway {
     );
   }
 
-  #delay(signal?: AbortSignal): Promise<void> {
-    const ms = this.#between(this.options.latencyMs);
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new SmsGatewayUnavailableError('timeout'));
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new SmsGatewayUnavailableError('timeout'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+  /** The call's latency; an abort (the caller stopped waiting) is a timeout, as on the wire. */
+  async #delay(signal?: AbortSignal): Promise<void> {
+    try {
+      await wait(this.#between(this.options.latencyMs), undefined, signal ? { signal } : {});
+    } catch {
+      throw new SmsGatewayUnavailableError('timeout');
+    }
   }
 
   #between([low, high]: [number, number]): number {

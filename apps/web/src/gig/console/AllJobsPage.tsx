@@ -3,35 +3,27 @@ import { GIG_JOB_STATUSES } from '@jiedao/contracts/constants';
 import { Flex, Segmented, Table, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
-import { toQuery } from '../../api/client';
-import { useApi } from '../../api/useApi';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { formatDateTime } from '../../format';
-import type { Paged } from '../../governance/types';
-import { GIG_API } from '../gigApi';
 import { useGigLabels } from '../labels';
 import { JobStatusTag, ShiftTimes } from '../ui';
+import { useFilteredPage } from '../useFilteredPage';
 
 type Filter = (typeof GIG_JOB_STATUSES)[number] | 'all';
-const PAGE_SIZE = 20;
-
-function isFilter(value: string | null): value is Filter {
-  return value === 'all' || (GIG_JOB_STATUSES as readonly string[]).includes(value ?? '');
-}
+const FILTERS: readonly Filter[] = ['all', ...GIG_JOB_STATUSES];
 
 /** 全部岗位: every job in the subdistrict's market, whoever posted it and how. */
 export function AllJobsPage() {
   const { t } = useTranslation();
   const labels = useGigLabels();
   useDocumentTitle(t('gig.allJobs.title'));
-  const [params, setParams] = useSearchParams();
-  const filterParam = params.get('status');
-  const filter: Filter = isFilter(filterParam) ? filterParam : 'all';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const status = filter === 'all' ? undefined : filter;
-  const list = useApi<Paged<Job>>(`${GIG_API}/jobs${toQuery({ status, page, pageSize: PAGE_SIZE })}`);
+  const { filter, list, setFilter, pagination } = useFilteredPage<Job, Filter>(
+    '/jobs',
+    'status',
+    FILTERS,
+    'all',
+  );
 
   const columns: TableProps<Job>['columns'] = [
     {
@@ -108,7 +100,7 @@ export function AllJobsPage() {
         <Segmented<Filter>
           value={filter}
           onChange={(value) => {
-            setParams(value === 'all' ? {} : { status: value });
+            setFilter(value);
           }}
           options={[
             { value: 'all', label: t('gig.common.all') },
@@ -127,15 +119,7 @@ export function AllJobsPage() {
           loading={list.loading}
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: t('gig.allJobs.empty') }}
-          pagination={{
-            current: page,
-            pageSize: PAGE_SIZE,
-            total: list.data?.total ?? 0,
-            showSizeChanger: false,
-            onChange: (next) => {
-              setParams({ ...(status ? { status } : {}), page: String(next) });
-            },
-          }}
+          pagination={pagination}
         />
       </div>
     </div>

@@ -16,18 +16,15 @@ import {
 import type { TableProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
-import { toQuery } from '../../api/client';
-import { useApi } from '../../api/useApi';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useNotice } from '../../components/useNotice';
 import { formatDateTime } from '../../format';
-import type { Paged } from '../../governance/types';
-import { GIG_API, gigApi } from '../gigApi';
+import { gigApi } from '../gigApi';
 import { fenToYuanText, parseYuan } from '../money';
 import { Money, YuanInput } from '../ui';
 import { useSubmission } from '../useSubmission';
+import { useFilteredPage } from '../useFilteredPage';
 
 type Filter = 'open' | 'resolved' | 'all';
 type Resolution = ResolveDisputeRequest['resolution'];
@@ -183,19 +180,18 @@ function ResolveDialog({
   );
 }
 
-const PAGE_SIZE = 20;
+const FILTERS: readonly Filter[] = ['open', 'resolved', 'all'];
 
 /** 纠纷处理: disputes raised by workers or employers, and their resolution (pay, refund, dismiss). */
 export function DisputesPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('gig.disputes.title'));
   const notice = useNotice();
-  const [params, setParams] = useSearchParams();
-  const filterParam = params.get('state');
-  const filter: Filter = filterParam === 'resolved' || filterParam === 'all' ? filterParam : 'open';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const list = useApi<Paged<Dispute>>(
-    `${GIG_API}/disputes${toQuery({ state: filter === 'all' ? undefined : filter, page, pageSize: PAGE_SIZE })}`,
+  const { filter, list, setFilter, pagination } = useFilteredPage<Dispute, Filter>(
+    '/disputes',
+    'state',
+    FILTERS,
+    'open',
   );
   const [resolving, setResolving] = useState<Dispute | null>(null);
 
@@ -280,7 +276,7 @@ export function DisputesPage() {
         <Segmented<Filter>
           value={filter}
           onChange={(value) => {
-            setParams({ state: value });
+            setFilter(value);
           }}
           options={[
             { value: 'open', label: t('gig.disputes.open') },
@@ -309,15 +305,7 @@ export function DisputesPage() {
           loading={list.loading}
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: t('gig.disputes.empty') }}
-          pagination={{
-            current: page,
-            pageSize: PAGE_SIZE,
-            total: list.data?.total ?? 0,
-            showSizeChanger: false,
-            onChange: (next) => {
-              setParams({ state: filter, page: String(next) });
-            },
-          }}
+          pagination={pagination}
         />
       </div>
       {resolving && (

@@ -5,42 +5,39 @@ import { Button, Flex, Segmented, Table, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { download, toApiError, toQuery, type ApiError } from '../../api/client';
-import { useApi } from '../../api/useApi';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { formatDateTime } from '../../format';
-import type { Paged } from '../../governance/types';
 import { GIG_API } from '../gigApi';
 import { useGigLabels } from '../labels';
+import { useFilteredPage } from '../useFilteredPage';
 import { Money, PayoutStateTag } from '../ui';
 
 type Filter = (typeof GIG_PAYOUT_STATES)[number] | 'all';
-const PAGE_SIZE = 20;
-
-function isFilter(value: string | null): value is Filter {
-  return value === 'all' || (GIG_PAYOUT_STATES as readonly string[]).includes(value ?? '');
-}
+const FILTERS: readonly Filter[] = ['all', ...GIG_PAYOUT_STATES];
 
 /** 工资代发: every payout to a worker's card, its attempts and outcome, and the same list in Excel. */
 export function PayoutsPage() {
   const { t } = useTranslation();
   const labels = useGigLabels();
   useDocumentTitle(t('gig.payouts.title'));
-  const [params, setParams] = useSearchParams();
-  const filterParam = params.get('state');
-  const filter: Filter = isFilter(filterParam) ? filterParam : 'all';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const state = filter === 'all' ? undefined : filter;
-  const list = useApi<Paged<GigPayout>>(`${GIG_API}/payouts${toQuery({ state, page, pageSize: PAGE_SIZE })}`);
+  const { filter, list, setFilter, pagination } = useFilteredPage<GigPayout, Filter>(
+    '/payouts',
+    'state',
+    FILTERS,
+    'all',
+  );
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<ApiError | null>(null);
 
   const exportXlsx = () => {
     setExporting(true);
     setExportError(null);
-    download(`${GIG_API}/payouts/export${toQuery({ state })}`, 'gig-payouts.xlsx')
+    download(
+      `${GIG_API}/payouts/export${toQuery({ state: filter === 'all' ? undefined : filter })}`,
+      'gig-payouts.xlsx',
+    )
       .catch((error: unknown) => {
         setExportError(toApiError(error));
       })
@@ -114,7 +111,7 @@ export function PayoutsPage() {
           <Segmented<Filter>
             value={filter}
             onChange={(value) => {
-              setParams(value === 'all' ? {} : { state: value });
+              setFilter(value);
             }}
             options={[
               { value: 'all', label: t('gig.common.all') },
@@ -144,16 +141,7 @@ export function PayoutsPage() {
           loading={list.loading}
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: t('gig.payouts.empty') }}
-          pagination={{
-            current: page,
-            pageSize: PAGE_SIZE,
-            total: list.data?.total ?? 0,
-            showSizeChanger: false,
-            showTotal: (total) => t('gig.payouts.total', { total }),
-            onChange: (next) => {
-              setParams({ ...(state ? { state } : {}), page: String(next) });
-            },
-          }}
+          pagination={{ ...pagination, showTotal: (total) => t('gig.payouts.total', { total }) }}
         />
       </div>
     </div>

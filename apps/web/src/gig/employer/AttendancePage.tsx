@@ -4,19 +4,16 @@ import { GIG_ASSIGNMENT_STATES } from '@jiedao/contracts/constants';
 import { Button, Card, Empty, Flex, Pagination, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
-import { toQuery } from '../../api/client';
-import { useApi } from '../../api/useApi';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useNotice } from '../../components/useNotice';
-import type { Paged } from '../../governance/types';
 import { AssignmentFacts } from '../AssignmentFacts';
-import { DisputeForm, RatingForm } from '../AssignmentForms';
+import { FollowUpForm } from '../AssignmentForms';
 import { employerAssignmentActions } from '../contract';
-import { GIG_API, gigApi } from '../gigApi';
+import { gigApi } from '../gigApi';
 import { useLiveChannel } from '../GigLive';
 import { useGigLabels } from '../labels';
+import { useFilteredPage } from '../useFilteredPage';
 import type { AssignmentState } from '../stream';
 import { AssignmentStateTag, ConfirmButton, FilterChips, WorkerSummary } from '../ui';
 import { useAction } from '../useSubmission';
@@ -25,10 +22,7 @@ import { useEmployer } from './employerContext';
 const PAGE_SIZE = 10;
 type Panel = 'dispute' | 'rate' | null;
 type StateFilter = AssignmentState | 'all';
-
-function isStateFilter(value: string | null): value is StateFilter {
-  return value === 'all' || (GIG_ASSIGNMENT_STATES as readonly string[]).includes(value ?? '');
-}
+const FILTERS: readonly StateFilter[] = [...GIG_ASSIGNMENT_STATES, 'all'];
 
 function AttendanceCard({
   assignment,
@@ -85,25 +79,15 @@ function AttendanceCard({
         <AssignmentFacts assignment={assignment} audience="employer" />
         {notice.node}
         {action.error && <ProblemAlert error={action.error} />}
-        {panel === 'dispute' && (
-          <DisputeForm
-            assignment={assignment}
-            onDone={done(t('gig.dispute.done'))}
-            onCancel={() => {
-              setPanel(null);
-            }}
-          />
-        )}
-        {panel === 'rate' && (
-          <RatingForm
-            assignment={assignment}
-            about="worker"
-            onDone={done(t('gig.rating.done'))}
-            onCancel={() => {
-              setPanel(null);
-            }}
-          />
-        )}
+        <FollowUpForm
+          panel={panel}
+          assignment={assignment}
+          about="worker"
+          done={done}
+          onCancel={() => {
+            setPanel(null);
+          }}
+        />
         {panel === null && actions.length > 0 && (
           <Flex gap={8} wrap="wrap">
             {actions.includes('confirm') && (
@@ -162,12 +146,17 @@ export function AttendancePage() {
   const { t } = useTranslation();
   const labels = useGigLabels();
   useDocumentTitle(t('gig.attendance.title'));
-  const [params, setParams] = useSearchParams();
-  const stateParam = params.get('state');
-  const state: StateFilter = isStateFilter(stateParam) ? stateParam : 'awaiting_confirmation';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const list = useApi<Paged<Assignment>>(
-    `${GIG_API}/employer/assignments${toQuery({ state: state === 'all' ? undefined : state, page, pageSize: PAGE_SIZE })}`,
+  const {
+    filter: state,
+    list: list,
+    setFilter,
+    pagination,
+  } = useFilteredPage<Assignment, StateFilter>(
+    '/employer/assignments',
+    'state',
+    FILTERS,
+    'awaiting_confirmation',
+    PAGE_SIZE,
   );
   useLiveChannel('assignments', list.reload);
   const [changed, setChanged] = useState<ReadonlyMap<string, Assignment>>(new Map());
@@ -189,9 +178,7 @@ export function AttendancePage() {
           { value: 'all' as const, label: t('gig.common.all') },
         ]}
         value={state}
-        onChange={(value) => {
-          setParams({ state: value });
-        }}
+        onChange={setFilter}
         label={t('gig.attendance.filter')}
         testIdPrefix="attendance-filter"
       />
@@ -211,16 +198,7 @@ export function AttendancePage() {
         ))}
       </Flex>
       {list.data && list.data.total > PAGE_SIZE && (
-        <Pagination
-          simple
-          current={page}
-          pageSize={PAGE_SIZE}
-          total={list.data.total}
-          onChange={(next) => {
-            setParams({ state, page: String(next) });
-          }}
-          style={{ alignSelf: 'center' }}
-        />
+        <Pagination simple {...pagination} style={{ alignSelf: 'center' }} />
       )}
     </>
   );

@@ -3,25 +3,19 @@ import type { Job } from '@jiedao/contracts';
 import { GIG_JOB_STATUSES } from '@jiedao/contracts/constants';
 import { Button, Card, Empty, Flex, Pagination, Progress, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
-import { toQuery } from '../../api/client';
-import { useApi } from '../../api/useApi';
+import { Link, useNavigate } from 'react-router';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
-import type { Paged } from '../../governance/types';
-import { GIG_API } from '../gigApi';
 import { useLiveChannel } from '../GigLive';
 import { useGigLabels } from '../labels';
+import { useFilteredPage } from '../useFilteredPage';
 import { FilterChips, JobStatusTag, ShiftTimes } from '../ui';
 import { BalancesCard } from './BalancesCard';
 import { useEmployer } from './employerContext';
 
 type StatusFilter = (typeof GIG_JOB_STATUSES)[number] | 'all';
+const FILTERS: readonly StatusFilter[] = [...GIG_JOB_STATUSES, 'all'];
 const PAGE_SIZE = 10;
-
-function isStatusFilter(value: string | null): value is StatusFilter {
-  return value === 'all' || (GIG_JOB_STATUSES as readonly string[]).includes(value ?? '');
-}
 
 function JobCard({ job }: { job: Job }) {
   const { t } = useTranslation();
@@ -78,13 +72,12 @@ export function EmployerJobsPage() {
   useDocumentTitle(t('gig.employerJobs.title'));
   const navigate = useNavigate();
   const employer = useEmployer();
-  const [params, setParams] = useSearchParams();
-  const statusParam = params.get('status');
-  const status: StatusFilter = isStatusFilter(statusParam) ? statusParam : 'all';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const jobs = useApi<Paged<Job>>(
-    `${GIG_API}/employer/jobs${toQuery({ status: status === 'all' ? undefined : status, page, pageSize: PAGE_SIZE })}`,
-  );
+  const {
+    filter: status,
+    list: jobs,
+    setFilter,
+    pagination,
+  } = useFilteredPage<Job, StatusFilter>('/employer/jobs', 'status', FILTERS, 'all', PAGE_SIZE);
   useLiveChannel('applications', jobs.reload);
 
   return (
@@ -126,9 +119,7 @@ export function EmployerJobsPage() {
           ...GIG_JOB_STATUSES.map((value) => ({ value, label: labels.jobStatus(value) })),
         ]}
         value={status}
-        onChange={(value) => {
-          setParams(value === 'all' ? {} : { status: value });
-        }}
+        onChange={setFilter}
         label={t('gig.employerJobs.filter')}
         testIdPrefix="job-filter"
       />
@@ -141,16 +132,7 @@ export function EmployerJobsPage() {
         ))}
       </Flex>
       {jobs.data && jobs.data.total > PAGE_SIZE && (
-        <Pagination
-          simple
-          current={page}
-          pageSize={PAGE_SIZE}
-          total={jobs.data.total}
-          onChange={(next) => {
-            setParams({ ...(status === 'all' ? {} : { status }), page: String(next) });
-          }}
-          style={{ alignSelf: 'center' }}
-        />
+        <Pagination simple {...pagination} style={{ alignSelf: 'center' }} />
       )}
     </>
   );

@@ -4,19 +4,16 @@ import { GIG_ASSIGNMENT_STATES } from '@jiedao/contracts/constants';
 import { Alert, Button, Card, Empty, Flex, Pagination, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
-import { toQuery } from '../../api/client';
-import { useApi } from '../../api/useApi';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useNotice } from '../../components/useNotice';
-import type { Paged } from '../../governance/types';
 import { AssignmentFacts } from '../AssignmentFacts';
-import { DisputeForm, RatingForm } from '../AssignmentForms';
+import { FollowUpForm } from '../AssignmentForms';
 import { workerAssignmentActions } from '../contract';
-import { GIG_API, gigApi } from '../gigApi';
+import { gigApi } from '../gigApi';
 import { useLiveChannel } from '../GigLive';
 import { useGigLabels } from '../labels';
+import { useFilteredPage } from '../useFilteredPage';
 import type { AssignmentState } from '../stream';
 import { AssignmentStateTag, ConfirmButton, FilterChips } from '../ui';
 import { useAction } from '../useSubmission';
@@ -76,25 +73,15 @@ function ShiftCard({
         {panel === 'clockOut' && (
           <ClockPanel assignment={assignment} kind="out" onDone={done(t('gig.clock.outDone'))} />
         )}
-        {panel === 'dispute' && (
-          <DisputeForm
-            assignment={assignment}
-            onDone={done(t('gig.dispute.done'))}
-            onCancel={() => {
-              setPanel(null);
-            }}
-          />
-        )}
-        {panel === 'rate' && (
-          <RatingForm
-            assignment={assignment}
-            about="employer"
-            onDone={done(t('gig.rating.done'))}
-            onCancel={() => {
-              setPanel(null);
-            }}
-          />
-        )}
+        <FollowUpForm
+          panel={panel}
+          assignment={assignment}
+          about="employer"
+          done={done}
+          onCancel={() => {
+            setPanel(null);
+          }}
+        />
         {panel === null && actions.length > 0 && (
           <Flex gap={8} wrap="wrap">
             {actions.includes('clockIn') && (
@@ -174,23 +161,19 @@ function ShiftCard({
 }
 
 type StateFilter = AssignmentState | 'all';
-
-function isStateFilter(value: string | null): value is StateFilter {
-  return value === 'all' || (GIG_ASSIGNMENT_STATES as readonly string[]).includes(value ?? '');
-}
+const FILTERS: readonly StateFilter[] = [...GIG_ASSIGNMENT_STATES, 'all'];
 
 /** 我的班次: hired shifts with clock-in/out, then confirmation, disputes and ratings. */
 export function ShiftsPage() {
   const { t } = useTranslation();
   const labels = useGigLabels();
   useDocumentTitle(t('gig.shifts.title'));
-  const [params, setParams] = useSearchParams();
-  const stateParam = params.get('state');
-  const state: StateFilter = isStateFilter(stateParam) ? stateParam : 'all';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const list = useApi<Paged<Assignment>>(
-    `${GIG_API}/worker/assignments${toQuery({ state: state === 'all' ? undefined : state, page, pageSize: PAGE_SIZE })}`,
-  );
+  const {
+    filter: state,
+    list: list,
+    setFilter,
+    pagination,
+  } = useFilteredPage<Assignment, StateFilter>('/worker/assignments', 'state', FILTERS, 'all', PAGE_SIZE);
   useLiveChannel('assignments', list.reload);
   const [changed, setChanged] = useState<ReadonlyMap<string, Assignment>>(new Map());
   const items = list.data?.items.map((item) => changed.get(item.id) ?? item);
@@ -212,9 +195,7 @@ export function ShiftsPage() {
       <FilterChips
         options={options}
         value={state}
-        onChange={(value) => {
-          setParams(value === 'all' ? {} : { state: value });
-        }}
+        onChange={setFilter}
         label={t('gig.shifts.filter')}
         testIdPrefix="shift-filter"
       />
@@ -235,16 +216,7 @@ export function ShiftsPage() {
         ))}
       </Flex>
       {list.data && list.data.total > PAGE_SIZE && (
-        <Pagination
-          simple
-          current={page}
-          pageSize={PAGE_SIZE}
-          total={list.data.total}
-          onChange={(next) => {
-            setParams({ ...(state === 'all' ? {} : { state }), page: String(next) });
-          }}
-          style={{ alignSelf: 'center' }}
-        />
+        <Pagination simple {...pagination} style={{ alignSelf: 'center' }} />
       )}
     </>
   );
