@@ -5,7 +5,7 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { AppError, invalidField, notFound } from '../../platform/errors.js';
 import { pageWindow } from '../../platform/http/paging.js';
 import { derivedId, isUuid, newId } from '../../platform/ids.js';
-import { queueSms } from '../../platform/sms/index.js';
+import { queueSms, queueSmsBatch } from '../../platform/sms/index.js';
 import { contactPhonesUnchecked } from '../identity/index.js';
 import { holdAmountFen } from './attendance-rules.js';
 import { assignmentsWithShift, jobsWithSite } from './gig.repository.js';
@@ -381,22 +381,28 @@ export async function pushWave(g: Gig, tenantId: string, jobId: string): Promise
       people.map((person) => person.personId),
     );
     const distance = new Map(ranked.map((candidate) => [candidate.id, candidate.distanceKm]));
-    for (const person of people) {
-      const phone = phones.get(person.personId);
-      if (!phone) continue;
-      await queueSms(trx, g.ctx.cipher, {
-        tenantId,
-        key: `gig.push:${jobId}:${person.id}`,
-        phone,
-        template: 'gig_job_nearby',
-        params: {
-          title: job.title,
-          wage,
-          when,
-          distance: `${(distance.get(person.id) ?? 0).toFixed(1)}公里`,
-        },
-      });
-    }
+    await queueSmsBatch(
+      trx,
+      g.ctx.cipher,
+      people.flatMap((person) => {
+        const phone = phones.get(person.personId);
+        if (!phone) return [];
+        return [
+          {
+            tenantId,
+            key: `gig.push:${jobId}:${person.id}`,
+            phone,
+            template: 'gig_job_nearby' as const,
+            params: {
+              title: job.title,
+              wage,
+              when,
+              distance: `${(distance.get(person.id) ?? 0).toFixed(1)}公里`,
+            },
+          },
+        ];
+      }),
+    );
     return inserted;
   });
   for (const item of items)

@@ -23,6 +23,7 @@ export {
   SMS_JOB_KIND,
   SmsRateLimitedError,
   queueSms,
+  queueSmsBatch,
   registerSmsSender,
   smsOutId,
   type QueueSmsInput,

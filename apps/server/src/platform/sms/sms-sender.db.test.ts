@@ -8,7 +8,7 @@ import { newId } from '../ids.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { PiiCipher } from '../privacy/index.js';
 import { SimulatedSmsGateway, type SimulatedSmsGatewayOptions } from './simulated-sms-gateway.js';
-import { queueSms, registerSmsSender, SMS_JOB_KIND, smsOutId } from './sms-sender.js';
+import { queueSms, queueSmsBatch, registerSmsSender, SMS_JOB_KIND, smsOutId } from './sms-sender.js';
 
 let handle: DatabaseHandle;
 let db: Kysely<Database>;
@@ -235,6 +235,56 @@ describe('queueSms and the SMS sender', () => {
         expect.objectContaining({ key: 'blacklisted', reason: 'blacklisted', phone: '139****0000' }),
       ]),
     );
+  });
+
+  it('queues a batch in one go: new keys queued, a known key and a repeat left alone, answers in order', async () => {
+    const { clock, gateway, runner } = setUp();
+    const message = (key: string, phone: string) =>
+      ({
+        tenantId,
+        key,
+        phone,
+        template: 'gig_job_nearby',
+        params: nearby,
+        runAt: clock.now(),
+      }) as const;
+    const before = await queueSms(db, cipher, message('gig.push:b:w0', '13800000000'));
+    const results = await db
+      .transaction()
+      .execute((trx) =>
+        queueSmsBatch(trx, cipher, [
+          message('gig.push:b:w1', '13800000001'),
+          message('gig.push:b:w0', '13800000000'),
+          message('gig.push:b:w2', '13800000002'),
+          message('gig.push:b:w1', '13800000001'),
+        ]),
+      );
+    expect(results.map((result) => result.queued)).toEqual([true, false, true, false]);
+    expect(results[1]?.jobId).toBe(before.jobId);
+    expect(results[3]?.jobId).toBe(results[0]?.jobId);
+    expect(new Set(results.map((result) => result.jobId)).size).toBe(3);
+    expect(await findSmsJobs()).toHaveLength(3);
+    expect(await runner.runDueNow()).toMatchObject({ ran: 3, succeeded: 3 });
+    for (const phone of ['13800000000', '13800000001', '13800000002'])
+      expect(gateway.delivered(phone)).toHaveLength(1);
+    expect(await queueSmsBatch(db, cipher, [])).toEqual([]);
+  });
+
+  it('queues none of a batch when one message does not fill its template', async () => {
+    await expect(
+      queueSmsBatch(db, cipher, [
+        {
+          tenantId,
+          key: 'ok',
+          phone: PHONE,
+          template: 'gig_paid',
+          params: { title: '保洁', amount: '1.00' },
+        },
+        // @ts-expect-error -- `amount` is missing.
+        { tenantId, key: 'bad', phone: PHONE, template: 'gig_paid', params: { title: '保洁' } },
+      ]),
+    ).rejects.toMatchObject({ name: 'SmsRenderError', missing: ['amount'] });
+    expect(await findSmsJobs()).toEqual([]);
   });
 
   it('refuses params that do not fill the template when queueing', async () => {

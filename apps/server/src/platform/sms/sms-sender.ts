@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../database/schema.js';
 import type { Job, JobRunner } from '../jobs/job-runner.js';
-import { scheduleJob } from '../jobs/jobs.js';
+import { newId } from '../ids.js';
 import { maskPhone, normalizePhone, type PiiCipher } from '../privacy/index.js';
 import { type SmsGateway, type SmsSendAnswer } from './sms-gateway.js';
 import {
@@ -59,50 +59,103 @@ interface SealedSms {
 /**
  * Queues an SMS as a durable job; pass the caller's transaction so the message exists exactly when
  * its cause commits. Checks the params against the template now, so a bad call fails its caller
- * instead of a job later.
- *
- * A key that was queued before is left alone, whatever its state: `scheduleJob` would move a keyed
- * job back to pending, and a message already sent must not be sent again. A transaction-scoped
- * advisory lock on the key makes the look-up and the insert one step for concurrent callers.
+ * instead of a job later. One message of {@link queueSmsBatch}.
  */
 export async function queueSms<T extends SmsTemplate>(
   db: Kysely<Database>,
   cipher: PiiCipher,
   input: QueueSmsInput<T>,
 ): Promise<QueueSmsResult> {
-  if (input.key === '') throw new TypeError('An SMS needs a non-empty dedupe key');
-  const params: Record<string, string> = { ...(input.params as Record<string, string>) };
-  renderSms(input.template, params);
-  const phone = normalizePhone(input.phone) ?? input.phone.trim();
-  const sealed: SealedSms = { phone, params };
-  const payload: SmsJobPayload = {
-    template: input.template,
-    phoneMasked: maskPhone(phone),
-    sealed: cipher.encrypt(JSON.stringify(sealed), SEALED_CONTEXT),
-  };
-  const schedule = async (trx: Kysely<Database>): Promise<QueueSmsResult> => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`${SMS_JOB_KIND}:${input.tenantId}:${input.key}`}))`.execute(
-      trx,
-    );
-    const existing = await trx
-      .selectFrom('job')
-      .select('id')
-      .where('tenantId', '=', input.tenantId)
-      .where('kind', '=', SMS_JOB_KIND)
-      .where('key', '=', input.key)
-      .executeTakeFirst();
-    if (existing) return { jobId: existing.id, queued: false };
-    const jobId = await scheduleJob(trx, {
+  const [result] = await queueSmsBatch(db, cipher, [input]);
+  if (!result) throw new Error('queueSmsBatch answered nothing for one message');
+  return result;
+}
+
+/**
+ * Queues many SMS in one statement (a push wave's, say), answering in the order asked. Every
+ * message is checked against its template before anything is written, so one bad message fails the
+ * whole call and queues none.
+ *
+ * A key that was queued before is left alone, whatever its state: `scheduleJob` would move a keyed
+ * job back to pending, and a message already sent must not be sent again. The insert skips keys
+ * that exist (`ON CONFLICT DO NOTHING` on the job's unique key, which also makes a concurrent
+ * caller wait for the first one's commit), and one look-up finds the ids of those it skipped. A key
+ * repeated within the batch is queued once; its later copies answer `queued: false`.
+ */
+export async function queueSmsBatch(
+  db: Kysely<Database>,
+  cipher: PiiCipher,
+  inputs: readonly QueueSmsInput[],
+): Promise<QueueSmsResult[]> {
+  if (inputs.length === 0) return [];
+  const now = new Date();
+  const rows = inputs.map((input) => {
+    if (input.key === '') throw new TypeError('An SMS needs a non-empty dedupe key');
+    const maxAttempts = input.maxAttempts ?? 5;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+      throw new TypeError('maxAttempts must be a positive integer');
+    const runAt = input.runAt ?? now;
+    if (Number.isNaN(runAt.getTime())) throw new TypeError('runAt must be a valid date');
+    const params: Record<string, string> = { ...(input.params as Record<string, string>) };
+    renderSms(input.template, params);
+    const phone = normalizePhone(input.phone) ?? input.phone.trim();
+    const sealed: SealedSms = { phone, params };
+    const payload: SmsJobPayload = {
+      template: input.template,
+      phoneMasked: maskPhone(phone),
+      sealed: cipher.encrypt(JSON.stringify(sealed), SEALED_CONTEXT),
+    };
+    return {
       tenantId: input.tenantId,
+      id: newId(),
       kind: SMS_JOB_KIND,
       key: input.key,
-      runAt: input.runAt ?? new Date(),
-      payload,
-      maxAttempts: input.maxAttempts,
-    });
-    return { jobId, queued: true };
-  };
-  return db.isTransaction ? schedule(db) : db.transaction().execute(schedule);
+      runAt,
+      payload: JSON.stringify(payload),
+      maxAttempts,
+    };
+  });
+  const slot = (tenantId: string, key: string) => `${tenantId}\n${key}`;
+  const seen = new Set<string>();
+  const unique = rows.filter((row) => {
+    const at = slot(row.tenantId, row.key);
+    if (seen.has(at)) return false;
+    seen.add(at);
+    return true;
+  });
+  const inserted = await db
+    .insertInto('job')
+    .values(unique)
+    .onConflict((conflict) => conflict.columns(['tenantId', 'kind', 'key']).doNothing())
+    .returning(['id', 'tenantId', 'key'])
+    .execute();
+  const queued = new Map(inserted.map((row) => [slot(row.tenantId, row.key ?? ''), row.id]));
+  const skipped = unique.filter((row) => !queued.has(slot(row.tenantId, row.key)));
+  const existing = new Map<string, string>();
+  if (skipped.length > 0) {
+    const found = await db
+      .selectFrom('job')
+      .select(['id', 'tenantId', 'key'])
+      .where('kind', '=', SMS_JOB_KIND)
+      .where((eb) =>
+        eb.or(skipped.map((row) => eb.and([eb('tenantId', '=', row.tenantId), eb('key', '=', row.key)]))),
+      )
+      .execute();
+    for (const row of found) existing.set(slot(row.tenantId, row.key ?? ''), row.id);
+  }
+  const answered = new Set<string>();
+  return rows.map((row) => {
+    const at = slot(row.tenantId, row.key);
+    const jobId = queued.get(at);
+    if (jobId !== undefined && !answered.has(at)) {
+      answered.add(at);
+      return { jobId, queued: true };
+    }
+    const id = jobId ?? existing.get(at);
+    // Skipped by the insert, so the row existed; gone again only if pruned in between.
+    if (id === undefined) throw new Error(`SMS job ${row.key} vanished while being queued`);
+    return { jobId: id, queued: false };
+  });
 }
 
 /**
