@@ -13,7 +13,8 @@
  * account the rail refuses), a few funded employers, and CRASH_SHIFTS shifts of yesterday already
  * clocked out, each with its wage held from the employer (a pending ledger transfer, as a hire
  * makes it), its earned wage (some the whole hold, some less) and its confirmation overdue. Then the
- * built server (`serve`, JIEDAO_SWEEP_INTERVAL_MS=100) runs the sweeps that do the work —
+ * built server (`serve`, JIEDAO_SWEEP_INTERVAL_MS=100; an unreported payout asked about after
+ * CRASH_QUERY_AFTER_MS, a silent rail retried after CRASH_RETRY_BASE_MS doubling) runs the sweeps that do the work —
  * `gig.attendance` confirms each shift (the hold posts the wage to the wallet), `gig.settle` pays
  * wallets out (one payout per worker and period), `payouts.process` drives payouts through the rail
  * — and is killed with SIGKILL at a random moment (CRASH_KILL_MS after it answers /healthz),
@@ -29,7 +30,8 @@
  * left open. The database of a round with a finding is kept for inspection.
  *
  * Env: CRASH_ROUNDS (20), CRASH_SHIFTS (10000), CRASH_WORKERS (1000), CRASH_KILLS (3 per round),
- * CRASH_EMPLOYERS (5), CRASH_KILL_MS ("200,3000": kill this long after /healthz, uniform),
+ * CRASH_EMPLOYERS (5), CRASH_QUERY_AFTER_MS (5000; the server's default is a minute),
+ * CRASH_RETRY_BASE_MS (1000; the server's default is 5 s), CRASH_KILL_MS ("200,3000": kill this long after /healthz, uniform),
  * CRASH_STALL_TIMEOUT (s, 300: a finding when nothing moves that long after the last restart),
  * CRASH_DRAIN_TIMEOUT (s, 3600: a finding when not finished by then), CRASH_SEED (data, kill times
  * and the rail's faults; default from the clock), BENCH_PG_ADMIN_URL, BENCH_READY_TIMEOUT (s, 120),
@@ -93,6 +95,8 @@ const shiftCount = Math.round(envNumber('CRASH_SHIFTS', 10_000, { min: 1 }));
 const workerCount = Math.round(envNumber('CRASH_WORKERS', 1_000, { min: 1 }));
 const killsPerRound = Math.round(envNumber('CRASH_KILLS', 3, { min: 0 }));
 const employerCount = Math.round(envNumber('CRASH_EMPLOYERS', 5, { min: 1 }));
+const queryAfterMs = Math.round(envNumber('CRASH_QUERY_AFTER_MS', 5000, { min: 100 }));
+const retryBaseMs = Math.round(envNumber('CRASH_RETRY_BASE_MS', 1000, { min: 100 }));
 const stallTimeoutMs = envNumber('CRASH_STALL_TIMEOUT', 300, { min: 10 }) * 1000;
 const drainTimeoutMs = envNumber('CRASH_DRAIN_TIMEOUT', 3600, { min: 10 }) * 1000;
 const readyTimeoutMs = envNumber('BENCH_READY_TIMEOUT', 120, { min: 5 }) * 1000;
@@ -1049,6 +1053,8 @@ async function main(): Promise<void> {
   const serverEnv = {
     JIEDAO_DATA_KEY: dataKey,
     JIEDAO_SWEEP_INTERVAL_MS: '100',
+    JIEDAO_PAYOUT_QUERY_AFTER_MS: String(queryAfterMs),
+    JIEDAO_PAYOUT_RETRY_BASE_MS: String(retryBaseMs),
     JIEDAO_PAYOUT_RAIL_URL: rail.url,
     LOG_LEVEL: 'warn',
   };

@@ -60,7 +60,8 @@ export function fmt(value: number | undefined, digits = 0): string {
 export function fmtDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 export function log(message: string): void {
@@ -182,7 +183,8 @@ export function runMain(main: () => Promise<void>, options: { maxMinutes: number
   }, options.maxMinutes * 60_000);
   watchdog.unref();
   main().then(
-    () => finish(0),
+    // A bench that found something sets process.exitCode and returns normally.
+    () => finish(Number(process.exitCode ?? 0) || 0),
     (error: unknown) => {
       console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       return finish(1);

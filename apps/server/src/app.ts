@@ -190,6 +190,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     rail: payoutRail,
     cipher: ctx.cipher,
     log: ctx.log,
+    queryAfterMs: config.payoutQueryAfterMs,
+    retryDelayMs: (attempt) => Math.min(600_000, config.payoutRetryBaseMs * 2 ** Math.max(0, attempt - 1)),
   });
   if (config.sweepIntervalMs > 0) {
     jobs.every('ledger.expire_holds', config.sweepIntervalMs, async () => {

@@ -47,6 +47,10 @@ export interface AppConfig {
    * `platform/payout-rail/simulator-main.ts`); unset: the simulator runs inside this process.
    */
   payoutRailUrl: string | undefined;
+  /** An accepted payout with no report is asked about after this long (a real rail: a minute). */
+  payoutQueryAfterMs: number;
+  /** First delay after the rail gave no answer; doubles per attempt up to 10 minutes. */
+  payoutRetryBaseMs: number;
 }
 
 export type ConfigOverrides = Partial<AppConfig>;
@@ -91,6 +95,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     sweepIntervalMs: numberFrom(env.JIEDAO_SWEEP_INTERVAL_MS, 30_000),
     deviceOfflineAfterMs: numberFrom(env.JIEDAO_DEVICE_OFFLINE_AFTER_MS, 24 * 3600_000),
     payoutRailUrl: env.JIEDAO_PAYOUT_RAIL_URL || undefined,
+    payoutQueryAfterMs: numberFrom(env.JIEDAO_PAYOUT_QUERY_AFTER_MS, 60_000),
+    payoutRetryBaseMs: numberFrom(env.JIEDAO_PAYOUT_RETRY_BASE_MS, 5_000),
   };
   const merged = {
     ...base,

@@ -242,3 +242,4 @@ export type GigJobRow = Selectable<GigJobTable>;
 export type GigShiftRow = Selectable<GigShiftTable>;
 export type GigApplicationRow = Selectable<GigApplicationTable>;
 export type GigAssignmentRow = Selectable<GigAssignmentTable>;
+export type GigInboxRow = Selectable<GigInboxTable>;

@@ -1,6 +1,7 @@
 import type { FeedItem, InboxItem, Job, JobInput, WorkerCard } from '@jiedao/contracts';
 import { GIG_CATEGORIES } from '@jiedao/contracts/constants';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../platform/database/schema.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { AppError, invalidField, notFound } from '../../platform/errors.js';
 import { pageWindow } from '../../platform/http/paging.js';
@@ -21,7 +22,7 @@ import {
   type Gig,
   type Trx,
 } from './gig.js';
-import type { GigEmployerRow, GigJobRow, GigShiftRow } from './gig.tables.js';
+import type { GigEmployerRow, GigInboxRow, GigJobRow, GigShiftRow } from './gig.tables.js';
 import { iso, isoOrNull, toSite, toWorkerCard } from './views.js';
 
 const SHANGHAI = 'Asia/Shanghai';
@@ -143,7 +144,10 @@ export async function postJob(
   via: 'employer' | 'desk',
 ): Promise<Job> {
   const shifts = checkShifts(g, input);
-  const { job, created } = await g.ctx.db.transaction().execute(async (trx) => {
+  // The matcher may load from the database: before the transaction, never inside it.
+  const { workers } = await g.matcher.indexes(actor.tenantId);
+  // The job and its first wave commit together: a posted job has always been pushed.
+  const { job, created, wave } = await g.ctx.db.transaction().execute(async (trx) => {
     let employer: GigEmployerRow;
     if (via === 'desk') {
       assertOperator(actor);
@@ -202,15 +206,15 @@ export async function postJob(
         .execute();
     }
     const [job] = await loadJobs(trx, actor.tenantId, [id]);
-    return { job: job!, created: !existing };
+    if (!job) throw new Error(`job ${id} vanished within its transaction`);
+    if (existing) return { job, created: false, wave: undefined };
+    return { job, created: true, wave: await writeWave(g, trx, actor.tenantId, job, workers, 'first') };
   });
-  if (created) {
-    await indexJob(g, actor.tenantId, job);
-    await pushWave(g, actor.tenantId, job.id);
-    const [fresh] = await g.ctx.db.transaction().execute((trx) => loadJobs(trx, actor.tenantId, [job.id]));
-    return fresh!;
-  }
-  return job;
+  if (!created) return job;
+  await indexJob(g, actor.tenantId, job);
+  if (!wave) return job;
+  publishWave(g, actor.tenantId, wave.items);
+  return { ...job, wavesSent: wave.wavesSent, pushedCount: wave.pushedCount };
 }
 
 /** Keeps the feed's index current: an open job with a shift ahead is in it, any other is not. */
@@ -234,7 +238,7 @@ export async function indexJob(g: Gig, tenantId: string, job: Job): Promise<void
  * bookings knock candidates out.
  */
 async function rankFree(
-  g: Gig,
+  db: Kysely<Database>,
   tenantId: string,
   workers: WorkerIndex,
   job: MatchJob,
@@ -248,7 +252,7 @@ async function rankFree(
     const unknown = ranked.map((candidate) => candidate.id).filter((id) => !checked.has(id));
     // Every candidate is known to be free: this is the wave (short only when the index ran out).
     if (unknown.length === 0) return ranked;
-    const rows = await assignmentsWithShift(g.ctx.db)
+    const rows = await assignmentsWithShift(db)
       .select('a.workerId')
       .where('a.tenantId', '=', tenantId)
       .where('a.workerId', 'in', unknown)
@@ -291,123 +295,165 @@ export interface WaveResult {
   workerIds: string[];
 }
 
+/** What {@link writeWave} wrote: the inbox rows to publish once it commits, the job's new counts. */
+interface WrittenWave {
+  items: GigInboxRow[];
+  wavesSent: number;
+  pushedCount: number;
+}
+
 /**
  * Pushes the next wave of a job that still has open positions: the best-ranked workers not pushed
  * before (nearest rings first), each getting an inbox item, a live event and an SMS. Waves never
- * push one worker twice (a unique index on the inbox).
+ * push one worker twice (a unique index on the inbox). One transaction; the live events go out
+ * after it commits.
  */
 export async function pushWave(g: Gig, tenantId: string, jobId: string): Promise<WaveResult> {
-  const [job] = await g.ctx.db.transaction().execute((trx) => loadJobs(trx, tenantId, [jobId]));
-  if (!job || job.status !== 'open' || job.hiredCount >= job.headcount) return { pushed: 0, workerIds: [] };
+  // The matcher may load from the database: before the transaction, never inside it.
+  const { workers } = await g.matcher.indexes(tenantId);
+  const wave = await g.ctx.db.transaction().execute(async (trx) => {
+    const [job] = await loadJobs(trx, tenantId, [jobId]);
+    return job ? writeWave(g, trx, tenantId, job, workers, 'next') : undefined;
+  });
+  const items = wave?.items ?? [];
+  publishWave(g, tenantId, items);
+  return { pushed: items.length, workerIds: items.map((item) => item.workerId) };
+}
+
+/**
+ * A wave inside the caller's transaction. `first` is a job created in this transaction: nobody was
+ * pushed or applied yet, so there is nothing to look up to skip. Undefined when the job takes no
+ * wave (not open, full, no shift ahead).
+ */
+async function writeWave(
+  g: Gig,
+  trx: Trx,
+  tenantId: string,
+  job: Job,
+  workers: WorkerIndex,
+  which: 'first' | 'next',
+): Promise<WrittenWave | undefined> {
+  if (job.status !== 'open' || job.hiredCount >= job.headcount) return undefined;
   const shift = job.shifts.find((s) => new Date(s.startsAt) > g.now());
-  if (!shift) return { pushed: 0, workerIds: [] };
+  if (!shift) return undefined;
   const start = new Date(shift.startsAt);
   const end = new Date(shift.endsAt);
-  const { workers } = await g.matcher.indexes(tenantId);
-  const reached = await g.ctx.db
-    .selectFrom('gigInbox')
-    .select('workerId')
-    .where('tenantId', '=', tenantId)
-    .where('jobId', '=', jobId)
-    .where('kind', '=', 'job_push')
-    .execute();
-  const applied = await g.ctx.db
-    .selectFrom('gigApplication')
-    .select('workerId')
-    .where('tenantId', '=', tenantId)
-    .where('jobId', '=', jobId)
-    .execute();
-  const skip = new Set([...reached, ...applied].map((row) => row.workerId));
+  const skip = new Set<string>();
+  if (which === 'next') {
+    // Reached by an earlier wave, or applied or invited on their own: one round trip.
+    const known = await trx
+      .selectFrom('gigInbox')
+      .select('workerId')
+      .where('tenantId', '=', tenantId)
+      .where('jobId', '=', job.id)
+      .where('kind', '=', 'job_push')
+      .union(
+        trx
+          .selectFrom('gigApplication')
+          .select('workerId')
+          .where('tenantId', '=', tenantId)
+          .where('jobId', '=', job.id),
+      )
+      .execute();
+    for (const row of known) skip.add(row.workerId);
+  }
   const size = Math.max(10, (job.headcount - job.hiredCount) * g.options.waveFactor);
   const matchJob = toMatchJob(job, job.site.location, {
     startsAt: start,
     endsAt: end,
     breakMinutes: shift.breakMinutes,
   });
-  const ranked = await rankFree(g, tenantId, workers, matchJob, skip, size);
+  const ranked = await rankFree(trx, tenantId, workers, matchJob, skip, size);
 
   const categoryName = GIG_CATEGORIES.find((category) => category.code === job.category)?.zh ?? job.category;
   const when = describeShift(start, end);
   const wage = describeWage(job);
-  const items = await g.ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('gigJob')
-      .set((eb) => ({
-        wavesSent: eb('wavesSent', '+', 1),
-        pushedCount: eb('pushedCount', '+', ranked.length),
-        lastWaveAt: g.now(),
-      }))
-      .where('tenantId', '=', tenantId)
-      .where('id', '=', jobId)
-      .execute();
-    if (ranked.length === 0) return [];
-    const rows = ranked.map((candidate) => ({
-      tenantId,
-      id: newId(),
-      workerId: candidate.id,
-      kind: 'job_push',
-      jobId,
-      title: `附近新零工：${job.title}`,
-      body: `${categoryName} · ${wage} · ${when} · 约${candidate.distanceKm.toFixed(1)}公里 · ${job.site.name}`,
-      createdAt: g.now(),
-    }));
-    const inserted = await trx
-      .insertInto('gigInbox')
-      .values(rows)
-      .onConflict((conflict) =>
-        // A literal predicate: as a parameter, a prepared statement's generic plan (from its sixth run
-        // on a connection) no longer matches the partial unique index, and PostgreSQL refuses.
-        conflict
-          .columns(['tenantId', 'workerId', 'jobId'])
-          .where(sql<boolean>`kind = 'job_push'`)
-          .doNothing(),
-      )
-      .returningAll()
-      .execute();
-    const people = await trx
-      .selectFrom('gigWorker')
-      .select(['id', 'personId'])
-      .where('tenantId', '=', tenantId)
-      .where(
-        'id',
-        'in',
-        inserted.map((row) => row.workerId),
-      )
-      .execute();
-    const phones = await contactPhonesUnchecked(
-      g.ctx,
-      trx,
-      tenantId,
-      people.map((person) => person.personId),
-    );
-    const distance = new Map(ranked.map((candidate) => [candidate.id, candidate.distanceKm]));
-    await queueSmsBatch(
-      trx,
-      g.ctx.cipher,
-      people.flatMap((person) => {
-        const phone = phones.get(person.personId);
-        if (!phone) return [];
-        return [
-          {
-            tenantId,
-            key: `gig.push:${jobId}:${person.id}`,
-            phone,
-            template: 'gig_job_nearby' as const,
-            params: {
-              title: job.title,
-              wage,
-              when,
-              distance: `${(distance.get(person.id) ?? 0).toFixed(1)}公里`,
-            },
+  const items =
+    ranked.length === 0
+      ? []
+      : await trx
+          .insertInto('gigInbox')
+          .values(
+            ranked.map((candidate) => ({
+              tenantId,
+              id: newId(),
+              workerId: candidate.id,
+              kind: 'job_push',
+              jobId: job.id,
+              title: `附近新零工：${job.title}`,
+              body: `${categoryName} · ${wage} · ${when} · 约${candidate.distanceKm.toFixed(1)}公里 · ${job.site.name}`,
+              createdAt: g.now(),
+            })),
+          )
+          .onConflict((conflict) =>
+            // A literal predicate: as a parameter, a prepared statement's generic plan (from its sixth
+            // run on a connection) no longer matches the partial unique index, and PostgreSQL refuses.
+            conflict
+              .columns(['tenantId', 'workerId', 'jobId'])
+              .where(sql<boolean>`kind = 'job_push'`)
+              .doNothing(),
+          )
+          .returningAll()
+          .execute();
+  // Counted after the insert: a worker another process pushed meanwhile is not counted twice.
+  const counts = await trx
+    .updateTable('gigJob')
+    .set((eb) => ({
+      wavesSent: eb('wavesSent', '+', 1),
+      pushedCount: eb('pushedCount', '+', items.length),
+      lastWaveAt: g.now(),
+    }))
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', job.id)
+    .returning(['wavesSent', 'pushedCount'])
+    .executeTakeFirstOrThrow();
+  if (items.length === 0) return { items, ...counts };
+  const people = await trx
+    .selectFrom('gigWorker')
+    .select(['id', 'personId'])
+    .where('tenantId', '=', tenantId)
+    .where(
+      'id',
+      'in',
+      items.map((row) => row.workerId),
+    )
+    .execute();
+  const phones = await contactPhonesUnchecked(
+    g.ctx,
+    trx,
+    tenantId,
+    people.map((person) => person.personId),
+  );
+  const distance = new Map(ranked.map((candidate) => [candidate.id, candidate.distanceKm]));
+  await queueSmsBatch(
+    trx,
+    g.ctx.cipher,
+    people.flatMap((person) => {
+      const phone = phones.get(person.personId);
+      if (!phone) return [];
+      return [
+        {
+          tenantId,
+          key: `gig.push:${job.id}:${person.id}`,
+          phone,
+          template: 'gig_job_nearby' as const,
+          params: {
+            title: job.title,
+            wage,
+            when,
+            distance: `${(distance.get(person.id) ?? 0).toFixed(1)}公里`,
           },
-        ];
-      }),
-    );
-    return inserted;
-  });
+        },
+      ];
+    }),
+  );
+  return { items, ...counts };
+}
+
+/** Each pushed worker's live event, once the wave has committed. */
+function publishWave(g: Gig, tenantId: string, items: readonly GigInboxRow[]): void {
   for (const item of items)
     g.hub.publish(workerChannel(tenantId, item.workerId), 'gig.inbox', { item: toInboxItem(item) });
-  return { pushed: items.length, workerIds: items.map((item) => item.workerId) };
 }
 
 export function toInboxItem(row: {
@@ -582,7 +628,7 @@ export async function candidates(g: Gig, actor: Actor, jobId: string, limit = 30
   );
   const { workers } = await g.matcher.indexes(actor.tenantId);
   const ranked = await rankFree(
-    g,
+    g.ctx.db,
     actor.tenantId,
     workers,
     toMatchJob(job, job.site.location, { startsAt: start, endsAt: end, breakMinutes: shift.breakMinutes }),
