@@ -12,6 +12,7 @@ import { anyString, matching } from '../../testing/governance-factories.js';
 import { makeResidentIdNumber, makeUscc, recordVerifiedIdentityUnchecked } from '../identity/index.js';
 import { SimulatedBankGateway } from './bank-simulator.js';
 import { sweepAttendance } from './attendance.service.js';
+import { GigMatcher } from './gig-matcher.js';
 import { runSettlement } from './wages.service.js';
 
 const HOUR = 3600_000;
@@ -173,6 +174,19 @@ describe('gig market: profiles', () => {
       .where('accountId', '=', workerA.accountId)
       .execute();
     expect(roles.map((row) => row.role)).toContain('worker');
+  });
+
+  it('warms the matcher of each subdistrict with workers (at start), with the workers in it', async () => {
+    const matcher = new GigMatcher(t.ctx.db, now);
+    expect(await matcher.warm()).toBeGreaterThanOrEqual(1);
+    expect(matcher.isLoaded(tenant.id)).toBe(true);
+    expect(matcher.isLoaded(other.id)).toBe(false);
+    const { workers } = await matcher.indexes(tenant.id);
+    expect(workers.size).toBe(
+      (await t.ctx.db.selectFrom('gigWorker').select('id').where('tenantId', '=', tenant.id).execute())
+        .length,
+    );
+    expect(workers.size).toBeGreaterThan(0);
   });
 
   it('rejects a bad profile field by name', async () => {

@@ -50,9 +50,17 @@ export function startGig(app: FastifyInstance, ctx: AppContext, options: StartGi
       await wages.runSettlement(gig, undefined);
     });
   }
+  let warming: Promise<unknown> = Promise.resolve();
+  app.addHook('onReady', async () => {
+    // Not awaited: the server answers while the matcher loads; a request that needs it waits for the same load.
+    warming = gig.matcher.warm().catch((error: unknown) => {
+      ctx.log.warn({ err: error }, 'gig: matcher warm-up failed; it loads on first use');
+    });
+  });
   app.addHook('preClose', async () => {
     // Live streams would keep the server from closing: end them first.
     hub.close();
+    await warming;
   });
   return { gig, sms };
 }
