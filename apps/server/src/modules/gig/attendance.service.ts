@@ -54,15 +54,9 @@ interface Locked {
 }
 
 async function lockAssignment(trx: Trx, tenantId: string, assignmentId: string): Promise<Locked | undefined> {
-  const assignment = await trx
-    .selectFrom('gigAssignment')
-    .selectAll()
-    .where('tenantId', '=', tenantId)
-    .where('id', '=', assignmentId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!assignment) return undefined;
+  // One round trip: the assignment row locked (only it: `of a`), with what acting on it needs.
   const row = await assignmentsInFull(trx)
+    .selectAll('a')
     .select([
       'sh.startsAt',
       'sh.endsAt',
@@ -80,20 +74,33 @@ async function lockAssignment(trx: Trx, tenantId: string, assignmentId: string):
     ])
     .where('a.tenantId', '=', tenantId)
     .where('a.id', '=', assignmentId)
-    .executeTakeFirstOrThrow();
+    .forUpdate('a')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const {
+    startsAt,
+    endsAt,
+    breakMinutes,
+    title,
+    wageKind,
+    wageFen,
+    expectedPieces,
+    lng,
+    lat,
+    radiusM,
+    walletAccountId,
+    fundsAccountId,
+    guaranteeAccountId,
+    ...assignment
+  } = row;
   return {
     assignment,
-    shift: { startsAt: row.startsAt, endsAt: row.endsAt, breakMinutes: row.breakMinutes },
-    job: {
-      title: row.title,
-      wageKind: row.wageKind,
-      wageFen: row.wageFen,
-      expectedPieces: row.expectedPieces,
-    },
-    site: { lng: row.lng, lat: row.lat, radiusM: row.radiusM },
-    walletAccountId: row.walletAccountId,
-    fundsAccountId: row.fundsAccountId,
-    guaranteeAccountId: row.guaranteeAccountId,
+    shift: { startsAt, endsAt, breakMinutes },
+    job: { title, wageKind, wageFen, expectedPieces },
+    site: { lng, lat, radiusM },
+    walletAccountId,
+    fundsAccountId,
+    guaranteeAccountId,
   };
 }
 
