@@ -10,9 +10,9 @@
  * alternating which goes first — so both sides pay the same database writes and the ratio compares
  * like with like:
  *
- * 1. `gigServices.postJob` (inserts the job and its shift, indexes it, pushes the first wave: inbox
- *    rows, phones, one SMS job per pushed worker, committed, then live events) — the service
- *    returns once the wave is committed;
+ * 1. `gigServices.postJob` (one transaction: the job and its shift, the first wave ranked, its inbox
+ *    rows, the phones, the SMS jobs in one insert; then the job indexed for feeds and the live
+ *    events) — the service returns once the wave is committed;
  * 2. `pushWave` alone, on twin jobs loaded open and not yet pushed, with each query's time (Kysely's
  *    query log) to show where a wave's time goes;
  * 3. a worker's feed (`feed` of the jobs service: the profile, bookings, `JobIndex.feed` or
