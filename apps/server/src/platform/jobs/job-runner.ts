@@ -26,6 +26,22 @@ export interface JobContext {
  */
 export type JobHandler<Payload = unknown> = (job: Job<Payload>, context: JobContext) => Promise<void>;
 
+/**
+ * Thrown by a handler that could not run yet for a reason that is not a failure — a gateway's flow
+ * control, say: the job runs again after `delayMs` and the deferral does not use up an attempt
+ * (its `maxAttempts` grows by one). The handler bounds its own deferrals (`job.attempt` counts
+ * every run) and throws an ordinary error once waiting no longer makes sense.
+ */
+export class RetryLaterError extends Error {
+  override name = 'RetryLaterError';
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}
+
 /** In-process periodic work; never persisted, never overlapping itself. */
 export type PeriodicHandler = (context: JobContext) => Promise<void>;
 
@@ -49,12 +65,14 @@ export interface JobRunCounts {
   ran: number;
   succeeded: number;
   retried: number;
+  /** Runs that threw {@link RetryLaterError}: due again later, no attempt used. */
+  deferred: number;
   failed: number;
   superseded: number;
 }
 
 type JobRow = Selectable<JobTable>;
-type Outcome = 'succeeded' | 'retried' | 'failed' | 'superseded';
+type Outcome = 'succeeded' | 'retried' | 'deferred' | 'failed' | 'superseded';
 
 interface Periodic {
   kind: string;
@@ -178,7 +196,7 @@ export class JobRunner {
    * on the clock, so this terminates.
    */
   async runDueNow(): Promise<JobRunCounts> {
-    const counts: JobRunCounts = { ran: 0, succeeded: 0, retried: 0, failed: 0, superseded: 0 };
+    const counts: JobRunCounts = { ran: 0, succeeded: 0, retried: 0, deferred: 0, failed: 0, superseded: 0 };
     await this.#recoverExpiredLeases();
     for (;;) {
       const jobs = await this.#claim(this.#concurrency);
@@ -311,6 +329,19 @@ export class JobRunner {
 
   async #recordFailure(row: JobRow, error: unknown): Promise<Outcome> {
     const lastError = describeError(error);
+    if (error instanceof RetryLaterError) {
+      const result = await this.#current(row)
+        .set({
+          status: 'pending',
+          runAt: new Date(this.#now().getTime() + Math.max(1, error.delayMs)),
+          maxAttempts: sql<number>`max_attempts + 1`,
+          lockedUntil: null,
+          lastError,
+          updatedAt: sql<Date>`now()`,
+        })
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n ? 'deferred' : 'superseded';
+    }
     const context = {
       err: error,
       jobId: row.id,

@@ -4,7 +4,7 @@ import { createTestDatabase } from '../../testing/test-database.js';
 import type { DatabaseHandle } from '../database/database.js';
 import type { Database } from '../database/schema.js';
 import { newId } from '../ids.js';
-import { JobRunner, type Job, type JobRunnerOptions } from './job-runner.js';
+import { JobRunner, RetryLaterError, type Job, type JobRunnerOptions } from './job-runner.js';
 import { cancelJob, pruneJobs, scheduleJob } from './jobs.js';
 
 let handle: DatabaseHandle;
@@ -64,7 +64,14 @@ describe('scheduleJob and JobRunner', () => {
       payload: { caseId: 'c1' },
     });
 
-    expect(await runner.runDueNow()).toEqual({ ran: 1, succeeded: 1, retried: 0, failed: 0, superseded: 0 });
+    expect(await runner.runDueNow()).toEqual({
+      ran: 1,
+      succeeded: 1,
+      retried: 0,
+      deferred: 0,
+      failed: 0,
+      superseded: 0,
+    });
     expect(await runner.runDueNow()).toMatchObject({ ran: 0 });
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({
@@ -217,6 +224,42 @@ describe('scheduleJob and JobRunner', () => {
     expect(await findJob(id)).toMatchObject({ status: 'failed', attempts: 3, lastError: 'Error: bad row 3' });
     clock.advance(60 * MINUTE);
     expect(await runner.runDueNow()).toMatchObject({ ran: 0 });
+  });
+
+  it('defers a job that asks to run later without using up an attempt, then fails it on real failures', async () => {
+    const clock = createClock();
+    const runs: Array<{ attempt: number; maxAttempts: number }> = [];
+    const runner = createRunner({ now: clock.now }).register('sms.flow', async (job) => {
+      runs.push({ attempt: job.attempt, maxAttempts: job.maxAttempts });
+      if (job.attempt <= 3) throw new RetryLaterError('rate limited', 30_000);
+      throw new Error('gateway down');
+    });
+    const id = await scheduleJob(db, {
+      tenantId,
+      kind: 'sms.flow',
+      runAt: clock.at(0),
+      payload: {},
+      maxAttempts: 2,
+    });
+    for (let run = 1; run <= 3; run++) {
+      expect(await runner.runDueNow()).toMatchObject({ ran: 1, deferred: 1, retried: 0, failed: 0 });
+      expect(await findJob(id)).toMatchObject({
+        status: 'pending',
+        attempts: run,
+        maxAttempts: 2 + run,
+        lastError: 'RetryLaterError: rate limited',
+      });
+      expect((await findJob(id)).runAt).toEqual(clock.at(30_000));
+      clock.advance(29_999);
+      expect(await runner.runDueNow()).toMatchObject({ ran: 0 });
+      clock.advance(1);
+    }
+    // Three deferrals later the job still has both of its attempts.
+    expect(await runner.runDueNow()).toMatchObject({ ran: 1, retried: 1 });
+    clock.advance(10 * MINUTE);
+    expect(await runner.runDueNow()).toMatchObject({ ran: 1, failed: 1 });
+    expect(runs.map((run) => run.attempt)).toEqual([1, 2, 3, 4, 5]);
+    expect(await findJob(id)).toMatchObject({ status: 'failed', attempts: 5, maxAttempts: 5 });
   });
 
   it('claims again a job whose runner died, and the stale run cannot complete it', async () => {

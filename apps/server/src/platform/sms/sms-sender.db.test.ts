@@ -168,21 +168,33 @@ describe('queueSms and the SMS sender', () => {
     expect(job).toMatchObject({ status: 'done', attempts: 3 });
   });
 
-  it('retries a rate-limited SMS once the phone’s minute has passed', async () => {
+  it('defers rate-limited SMS a minute at a time without using attempts: a burst to one phone all arrives', async () => {
     const { clock, gateway, runner } = setUp();
-    for (const key of ['gig.paid:p1', 'gig.paid:p2'])
-      await queueSms(db, cipher, {
+    // Eight jobs pushed to one worker at once; flow control lets one through a minute, and each job
+    // has only the default five attempts.
+    const keys = Array.from({ length: 8 }, (_, i) => `gig.push:burst${i}:w1`);
+    await queueSmsBatch(
+      db,
+      cipher,
+      keys.map((key) => ({
         tenantId,
         key,
         phone: PHONE,
-        template: 'gig_paid',
+        template: 'gig_paid' as const,
         params: { title: '保洁', amount: '180.00' },
         runAt: clock.now(),
-      });
-    expect(await runner.runDueNow()).toMatchObject({ ran: 2, succeeded: 1, retried: 1 });
-    clock.advance(MINUTE);
-    expect(await runner.runDueNow()).toMatchObject({ ran: 1, succeeded: 1 });
-    expect(gateway.delivered(PHONE)).toHaveLength(2);
+      })),
+    );
+    expect(await runner.runDueNow()).toMatchObject({ ran: 8, succeeded: 1, deferred: 7, retried: 0 });
+    for (let minute = 1; minute < 8; minute++) {
+      clock.advance(MINUTE);
+      expect(await runner.runDueNow()).toMatchObject({ succeeded: 1, deferred: 7 - minute, failed: 0 });
+    }
+    expect(gateway.delivered(PHONE)).toHaveLength(8);
+    const jobs = await findSmsJobs();
+    expect(jobs.map((job) => job.status)).toEqual(Array.from({ length: 8 }, () => 'done'));
+    // The last one ran eight times on five attempts.
+    expect(Math.max(...jobs.map((job) => job.attempts))).toBe(8);
   });
 
   it('keeps the phone number and params out of the job row in the clear', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/schema.js';
-import type { Job, JobRunner } from '../jobs/job-runner.js';
+import { RetryLaterError, type Job, type JobRunner } from '../jobs/job-runner.js';
 import { newId } from '../ids.js';
 import { maskPhone, normalizePhone, type PiiCipher } from '../privacy/index.js';
 import { type SmsGateway, type SmsSendAnswer } from './sms-gateway.js';
@@ -167,11 +167,22 @@ export function smsOutId(tenantId: string, key: string): string {
   return `${tenantId}:${key}`;
 }
 
-/** Thrown by the handler on `rate_limited`, so the runner retries after its backoff. */
-export class SmsRateLimitedError extends Error {
+/** Flow control allows a phone one SMS a minute: a rate-limited message waits that long. */
+const RATE_LIMIT_DELAY_MS = 60_000;
+/**
+ * Runs of a rate-limited message before waiting stops being free (an hour of minutes; a phone past
+ * its daily allowance stays limited until midnight): then it counts as a failed attempt.
+ */
+const RATE_LIMIT_DEFERRALS = 60;
+
+/**
+ * Thrown by the handler on `rate_limited`: the job runs again in a minute without using up an
+ * attempt (flow control is not a failure: several pushes to one phone in a minute must all arrive).
+ */
+export class SmsRateLimitedError extends RetryLaterError {
   override readonly name = 'SmsRateLimitedError';
   constructor() {
-    super('SMS gateway rate-limited this phone; retrying later');
+    super('SMS gateway rate-limited this phone; sending in a minute', RATE_LIMIT_DELAY_MS);
   }
 }
 
@@ -185,8 +196,9 @@ export interface SmsSenderOptions {
 
 /**
  * Registers the handler of {@link SMS_JOB_KIND}. A refusal is final (logged; the job is done) except
- * `rate_limited`; no answer (`SmsGatewayUnavailableError`) and `rate_limited` throw, so the runner
- * retries with backoff — with the same `outId`, so the gateway never sends a message twice.
+ * `rate_limited`, which defers the job a minute without using an attempt (up to an hour); no answer
+ * (`SmsGatewayUnavailableError`) throws, so the runner retries with backoff — always with the same
+ * `outId`, so the gateway never sends a message twice.
  */
 export function registerSmsSender(jobs: JobRunner, options: SmsSenderOptions): void {
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -228,7 +240,8 @@ export function registerSmsSender(jobs: JobRunner, options: SmsSenderOptions): v
     if (answer.status === 'accepted') return;
     switch (answer.reason) {
       case 'rate_limited':
-        throw new SmsRateLimitedError();
+        if (job.attempt <= RATE_LIMIT_DEFERRALS) throw new SmsRateLimitedError();
+        throw new Error(`SMS gateway rate-limited this phone for ${job.attempt} runs`);
       case 'invalid_phone':
       case 'unknown_template':
       case 'blacklisted':
