@@ -24,6 +24,7 @@ import type { AppContext } from './platform/context.js';
 import { seedDemo, type SeedResult } from './demo/seed.js';
 import { startServer } from './main.js';
 import { createProgress } from './platform/cli-progress.js';
+import { XLSX_CONTENT_TYPE } from './platform/export/xlsx.js';
 import { reconcileLedger } from './platform/ledger/index.js';
 import { GIG_RECONCILE_CHECKS } from './modules/gig/index.js';
 
@@ -211,7 +212,7 @@ withCommon(importCommand.command('grids <file>'))
 /** What a device-register file is, by its name; the importer checks the bytes themselves anyway. */
 function registerContentType(file: string): string {
   const extension = path.extname(file).toLowerCase();
-  if (extension === '.xlsx') return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  if (extension === '.xlsx') return XLSX_CONTENT_TYPE;
   if (extension === '.xls') return 'application/vnd.ms-excel';
   if (['.csv', '.txt', '.tsv'].includes(extension)) return 'text/csv';
   return 'application/octet-stream';

@@ -45,7 +45,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, authenticated } from '../../platform/auth/auth-plugin.js';
-import { attachmentHeader, buildWorkbook } from '../../platform/export/xlsx.js';
+import { attachmentHeader, buildWorkbook, XLSX_CONTENT_TYPE as XLSX } from '../../platform/export/xlsx.js';
 import { PROBLEM_RESPONSES, typed } from '../../platform/http/route-helpers.js';
 import { localDate } from '../../platform/local-date.js';
 import * as attendance from './attendance.service.js';
@@ -56,7 +56,6 @@ import * as jobs from './jobs.service.js';
 import * as profiles from './profiles.service.js';
 import * as wages from './wages.service.js';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100 })),
 });

@@ -8,6 +8,7 @@ import {
 } from '@jiedao/contracts/constants';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../platform/errors.js';
+import { XLSX_CONTENT_TYPE } from '../../platform/export/xlsx.js';
 
 /**
  * Reading and checking a device register (设备台账) file, without the database: the file's bytes
@@ -366,7 +367,7 @@ export function capErrors(errors: ImportRowError[]): ImportRowError[] {
 
 // ——— Reading the file ———
 
-const XLSX_TYPES = new Set(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+const XLSX_TYPES = new Set([XLSX_CONTENT_TYPE]);
 /** What browsers and tools send for a .csv: Windows labels it as Excel's, some send nothing useful. */
 const CSV_TYPES = new Set([
   'text/csv',

@@ -42,7 +42,7 @@ import { Type } from 'typebox';
 import { assertRole, hasRole } from '../../platform/auth/actor.js';
 import { actorOf, authenticated } from '../../platform/auth/auth-plugin.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
-import { attachmentHeader } from '../../platform/export/xlsx.js';
+import { attachmentHeader, XLSX_CONTENT_TYPE as XLSX } from '../../platform/export/xlsx.js';
 import { PROBLEM_RESPONSES, typed } from '../../platform/http/route-helpers.js';
 import { newId } from '../../platform/ids.js';
 import type { RealtimeHub } from '../../platform/realtime/realtime-hub.js';
@@ -61,7 +61,6 @@ export interface GovernanceRouteOptions {
   brokerStatus: () => BrokerStatus;
 }
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** What a webhook message may weigh; bigger ones are refused (400) and kept as dead letters. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;

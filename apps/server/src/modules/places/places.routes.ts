@@ -17,7 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, authenticated } from '../../platform/auth/auth-plugin.js';
 import type { AppContext } from '../../platform/context.js';
-import { attachmentHeader, buildWorkbook } from '../../platform/export/xlsx.js';
+import { attachmentHeader, buildWorkbook, XLSX_CONTENT_TYPE } from '../../platform/export/xlsx.js';
 import { PROBLEM_RESPONSES, typed } from '../../platform/http/route-helpers.js';
 import { FACILITY_TYPE_ZH, formatOpeningHoursZh, TIER_ZH } from './facility-labels.js';
 import type { GridLocator } from './grid-locator.js';
@@ -129,7 +129,7 @@ export function registerPlacesRoutes(fastify: FastifyInstance, ctx: AppContext, 
         tags,
         summary: 'The filtered facilities as an Excel workbook',
         querystring: FacilityQuery,
-        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        produces: [XLSX_CONTENT_TYPE],
       },
       onRequest: authenticated,
     },
@@ -153,7 +153,7 @@ export function registerPlacesRoutes(fastify: FastifyInstance, ctx: AppContext, 
       );
       const date = new Date().toISOString().slice(0, 10);
       return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .type(XLSX_CONTENT_TYPE)
         .header('content-disposition', attachmentHeader(`设施-${date}.xlsx`, `facilities-${date}.xlsx`))
         .send(buffer);
     },

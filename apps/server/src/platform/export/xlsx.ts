@@ -1,5 +1,8 @@
 import ExcelJS from 'exceljs';
 
+/** The media type of an .xlsx workbook. */
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 export interface SheetColumn<Row> {
   /** Header text; staff tables are exported with Chinese headers first, English after a slash. */
   header: string;
