@@ -787,13 +787,7 @@ export function registerGigRoutes(fastify: FastifyInstance, g: Gig & { bank: Ban
       ...auth,
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const rows: GigPayout[] = [];
-      for (let page = 1; ; page++) {
-        const batch = await wages.listPayouts(g, actor, { ...request.query, page, pageSize: 200 });
-        rows.push(...batch.items);
-        if (rows.length >= batch.total || batch.items.length === 0 || rows.length >= 50_000) break;
-      }
+      const rows = await wages.exportPayouts(g, actorOf(request), request.query);
       const workbook = await buildWorkbook(
         '工资发放',
         [

@@ -6,9 +6,10 @@ import type {
   SettlementRunResult,
   Wallet,
 } from '@jiedao/contracts';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { Database } from '../../platform/database/schema.js';
+import type { PayoutTable } from '../../platform/database/platform.tables.js';
 import { pageWindow } from '../../platform/http/paging.js';
 import {
   availableBalance,
@@ -233,7 +234,28 @@ export async function listPayouts(
 ): Promise<{ items: GigPayout[]; total: number; page: number; pageSize: number }> {
   assertOperator(actor);
   const { page, pageSize, limit, offset } = pageWindow(query);
-  const base = g.ctx.db
+  const base = payoutsWithWorker(g, actor.tenantId, query.state);
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const items = await payoutsInOrder(base).limit(limit).offset(offset).execute();
+  return { items: items.map(toGigPayout), total: Number(total), page, pageSize };
+}
+
+/** Every payout (in state `state`, if given), newest first, up to `limit`: the console's Excel export. */
+export async function exportPayouts(
+  g: Gig,
+  actor: Actor,
+  query: { state?: GigPayout['state'] },
+  limit = 50_000,
+): Promise<GigPayout[]> {
+  assertOperator(actor);
+  const rows = await payoutsInOrder(payoutsWithWorker(g, actor.tenantId, query.state))
+    .limit(limit)
+    .execute();
+  return rows.map(toGigPayout);
+}
+
+function payoutsWithWorker(g: Gig, tenantId: string, state: GigPayout['state'] | undefined) {
+  return g.ctx.db
     .selectFrom('payout as o')
     .innerJoin('gigWorker as w', (join) =>
       join.onRef('w.tenantId', '=', 'o.tenantId').onRef('w.walletAccountId', '=', 'o.sourceAccountId'),
@@ -241,34 +263,27 @@ export async function listPayouts(
     .innerJoin('person as p', (join) =>
       join.onRef('p.tenantId', '=', 'w.tenantId').onRef('p.id', '=', 'w.personId'),
     )
-    .where('o.tenantId', '=', actor.tenantId)
-    .$if(query.state !== undefined, (q) => q.where('o.state', '=', query.state!));
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await base
-    .selectAll('o')
-    .select('p.name')
-    .orderBy('o.requestedAt', 'desc')
-    .orderBy('o.id', 'desc')
-    .limit(limit)
-    .offset(offset)
-    .execute();
+    .where('o.tenantId', '=', tenantId)
+    .$if(state !== undefined, (q) => q.where('o.state', '=', state!));
+}
+
+function payoutsInOrder(base: ReturnType<typeof payoutsWithWorker>) {
+  return base.selectAll('o').select('p.name').orderBy('o.requestedAt', 'desc').orderBy('o.id', 'desc');
+}
+
+function toGigPayout(row: Selectable<PayoutTable> & { name: string }): GigPayout {
   return {
-    items: rows.map((row) => ({
-      id: row.id,
-      workerName: maskName(row.name),
-      periodKey: row.periodKey,
-      amountFen: row.amount,
-      state: row.state,
-      payoutAccount: maskedAccount(row.payeeAccountLast4)!,
-      attempts: row.attempts,
-      lastError: row.lastError,
-      refusal: row.refusal,
-      requestedAt: iso(row.requestedAt),
-      finishedAt: isoOrNull(row.finishedAt),
-    })),
-    total: Number(total),
-    page,
-    pageSize,
+    id: row.id,
+    workerName: maskName(row.name),
+    periodKey: row.periodKey,
+    amountFen: row.amount,
+    state: row.state,
+    payoutAccount: maskedAccount(row.payeeAccountLast4)!,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    refusal: row.refusal,
+    requestedAt: iso(row.requestedAt),
+    finishedAt: isoOrNull(row.finishedAt),
   };
 }
 
