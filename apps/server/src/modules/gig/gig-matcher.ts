@@ -111,11 +111,6 @@ export class GigMatcher {
     return this.#tenants.has(tenantId);
   }
 
-  /** Forgets a subdistrict's indexes: the next use loads them again. */
-  invalidate(tenantId: string): void {
-    this.#tenants.delete(tenantId);
-  }
-
   async upsertWorker(tenantId: string, row: WorkerFields & { status: string }): Promise<void> {
     const { workers } = await this.indexes(tenantId);
     if (row.status === 'active') workers.upsert(toMatchWorker(row));

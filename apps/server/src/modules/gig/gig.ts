@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely';
 import type { Actor } from '../../platform/auth/actor.js';
-import { hasRole } from '../../platform/auth/actor.js';
+import { assertRole, hasRole } from '../../platform/auth/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Database } from '../../platform/database/schema.js';
-import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { openAccounts, type LedgerAccount } from '../../platform/ledger/index.js';
 import type { RealtimeHub } from '../../platform/realtime/realtime-hub.js';
 import type { GigEmployerRow, GigWorkerRow } from './gig.tables.js';
@@ -75,7 +75,7 @@ export function isOperator(actor: Actor): boolean {
 }
 
 export function assertOperator(actor: Actor): void {
-  if (!isOperator(actor)) throw forbidden(`This needs one of the roles: ${OPERATOR_ROLES.join(', ')}`);
+  assertRole(actor, OPERATOR_ROLES);
 }
 
 /** The caller's worker profile, locked when `forUpdate`. */
@@ -108,15 +108,6 @@ export async function employerOf(trx: Trx, actor: Actor): Promise<GigEmployerRow
   return row;
 }
 
-export async function findWorker(trx: Trx, tenantId: string, id: string): Promise<GigWorkerRow | undefined> {
-  return trx
-    .selectFrom('gigWorker')
-    .selectAll()
-    .where('tenantId', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
-
 export async function findEmployer(
   trx: Trx,
   tenantId: string,
@@ -129,8 +120,6 @@ export async function findEmployer(
     .where('id', '=', id)
     .executeTakeFirst();
 }
-
-export { notFound };
 
 /**
  * Live streams: the gig hub is partitioned per worker and per employer (the hub's partition key),

@@ -7,12 +7,10 @@ export { createGigContext, gigServices, startGig, type GigRuntime, type StartGig
 export { GIG_RECONCILE_CHECKS, runSettlement, settlementPeriod } from './wages.service.js';
 export { SimulatedBankGateway, type BankGateway } from './bank-simulator.js';
 export { marketAccounts, type Gig } from './gig.js';
+export { PAYOUT_CONTEXT } from './profiles.service.js';
 export { GigMatcher } from './gig-matcher.js';
 export {
   JobIndex,
-  Projection,
-  RINGS_KM,
-  shiftHours,
   WorkerIndex,
   type MatchJob,
   type MatchWorker,

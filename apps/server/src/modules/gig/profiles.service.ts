@@ -23,7 +23,8 @@ import { assertOperator, employerOf, marketAccounts, workerOf, type Gig, type Tr
 import type { GigEmployerRow, GigWorkerRow } from './gig.tables.js';
 import { toSite, toWorkerCard, toWorkerProfile } from './views.js';
 
-const PAYOUT_CONTEXT = 'gig.payout_account';
+/** Encryption context of a worker's sealed payout account (`gig_worker.payout_enc`). */
+export const PAYOUT_CONTEXT = 'gig.payout_account';
 
 function sealPayout(g: Gig, payout: { name: string; accountNo: string }) {
   return {
