@@ -6,6 +6,15 @@ import type { Database } from '../../platform/database/schema.js';
  * matches the tenant as well as the id.
  */
 
+/** Workers `w` with their person `p` (the name). */
+export function workersWithPerson(db: Kysely<Database>) {
+  return db
+    .selectFrom('gigWorker as w')
+    .innerJoin('person as p', (join) =>
+      join.onRef('p.tenantId', '=', 'w.tenantId').onRef('p.id', '=', 'w.personId'),
+    );
+}
+
 /** Assignments `a` with their shift `sh`. */
 export function assignmentsWithShift(db: Kysely<Database>) {
   return db

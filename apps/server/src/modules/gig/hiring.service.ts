@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { haversineMeters } from '../../platform/geo/geojson.js';
 import { derivedId, newId } from '../../platform/ids.js';
-import { applyTransfers, availableBalance, type LedgerRequest } from '../../platform/ledger/index.js';
+import { applyTransfers, findAccount, type LedgerRequest } from '../../platform/ledger/index.js';
 import { enqueueOutbox } from '../../platform/outbox/outbox.js';
 import { holdAmountFen } from './attendance-rules.js';
 import { employerChannel, employerOf, workerChannel, workerOf, type Gig, type Trx } from './gig.js';
@@ -164,12 +164,7 @@ async function applicationFor(
     return { application, employer: undefined };
   }
   const employer = await employerOf(trx, actor);
-  const job = await trx
-    .selectFrom('gigJob')
-    .select('employerId')
-    .where('tenantId', '=', actor.tenantId)
-    .where('id', '=', application.jobId)
-    .executeTakeFirstOrThrow();
+  const job = await jobEmployer(trx, actor.tenantId, application.jobId);
   if (job.employerId !== employer.id) throw notFound('Application');
   return { application, employer };
 }
@@ -526,22 +521,9 @@ export async function confirmHire(
       );
       if (refused && refused.status === 'rejected') {
         if (refused.reason === 'exceeds_balance') {
-          const funds = await trx
-            .selectFrom('ledgerAccount')
-            .select([
-              'id',
-              'kind',
-              'guarded',
-              'debitsPosted',
-              'creditsPosted',
-              'debitsPending',
-              'creditsPending',
-            ])
-            .where('tenantId', '=', actor.tenantId)
-            .where('id', '=', employer!.fundsAccountId)
-            .executeTakeFirstOrThrow();
+          const funds = await findAccount(trx, actor.tenantId, { id: employer!.fundsAccountId });
           throw ledgerProblem(
-            { reason: 'exceeds_balance', shortfall: terms.totalFen - availableBalance(funds) },
+            { reason: 'exceeds_balance', shortfall: terms.totalFen - (funds?.available ?? 0) },
             'hire',
           );
         }
@@ -651,10 +633,12 @@ async function transition(
     const moved = await move(trx, application, employer);
     let notice: Notice | undefined;
     if (moved) {
-      const job = await jobEmployer(trx, actor.tenantId, application.jobId);
+      // The employer's side checked the job is theirs already; the worker's side asks.
+      const employerId =
+        employer?.id ?? (await jobEmployer(trx, actor.tenantId, application.jobId)).employerId;
       notice = {
         workerId: application.workerId,
-        employerId: job.employerId,
+        employerId,
         applicationId,
         state: moved.state,
         ...(moved.inbox ? { inbox: moved.inbox } : {}),

@@ -9,11 +9,5 @@ export { SimulatedBankGateway, type BankGateway } from './bank-simulator.js';
 export { marketAccounts, type Gig } from './gig.js';
 export { PAYOUT_CONTEXT } from './profiles.service.js';
 export { GigMatcher } from './gig-matcher.js';
-export {
-  JobIndex,
-  WorkerIndex,
-  type MatchJob,
-  type MatchWorker,
-  type Ranked,
-} from './matching.js';
+export { JobIndex, WorkerIndex, type MatchJob, type MatchWorker, type Ranked } from './matching.js';
 export type { GigTables } from './gig.tables.js';

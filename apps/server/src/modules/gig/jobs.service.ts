@@ -9,7 +9,7 @@ import { derivedId, isUuid, newId } from '../../platform/ids.js';
 import { queueSms, queueSmsBatch } from '../../platform/sms/index.js';
 import { contactPhonesUnchecked } from '../identity/index.js';
 import { holdAmountFen } from './attendance-rules.js';
-import { assignmentsWithShift, jobsWithSite } from './gig.repository.js';
+import { assignmentsWithShift, jobsWithSite, workersWithPerson } from './gig.repository.js';
 import { toMatchJob, toMatchWorker } from './gig-matcher.js';
 import type { MatchJob, Ranked, WorkerIndex } from './matching.js';
 import {
@@ -584,15 +584,23 @@ export async function feed(g: Gig, actor: Actor, limit: number): Promise<FeedIte
       actor.tenantId,
       ranked.map((r) => r.id),
     );
+    // Only the jobs in this feed: a worker's applications grow with every job they ever applied to.
     const applied = new Set(
-      (
-        await trx
-          .selectFrom('gigApplication')
-          .select('jobId')
-          .where('tenantId', '=', actor.tenantId)
-          .where('workerId', '=', worker.id)
-          .execute()
-      ).map((row) => row.jobId),
+      loaded.length === 0
+        ? []
+        : (
+            await trx
+              .selectFrom('gigApplication')
+              .select('jobId')
+              .where('tenantId', '=', actor.tenantId)
+              .where('workerId', '=', worker.id)
+              .where(
+                'jobId',
+                'in',
+                loaded.map((job) => job.id),
+              )
+              .execute()
+          ).map((row) => row.jobId),
     );
     const distance = new Map(ranked.map((r) => [r.id, r.distanceKm]));
     return loaded
@@ -636,11 +644,7 @@ export async function candidates(g: Gig, actor: Actor, jobId: string, limit = 30
     limit,
   );
   if (ranked.length === 0) return [];
-  const rows = await g.ctx.db
-    .selectFrom('gigWorker as w')
-    .innerJoin('person as p', (join) =>
-      join.onRef('p.tenantId', '=', 'w.tenantId').onRef('p.id', '=', 'w.personId'),
-    )
+  const rows = await workersWithPerson(g.ctx.db)
     .selectAll('w')
     .select('p.name')
     .where('w.tenantId', '=', actor.tenantId)

@@ -19,7 +19,16 @@ import { derivedId, newId } from '../../platform/ids.js';
 import { applyTransfers, availableBalance, openAccounts } from '../../platform/ledger/index.js';
 import { checkUscc, createAccountUnchecked, grantRoleUnchecked } from '../identity/index.js';
 import { BankKeyReusedError, BankUnavailableError, type BankGateway } from './bank-simulator.js';
-import { assertOperator, employerOf, marketAccounts, workerOf, type Gig, type Trx } from './gig.js';
+import {
+  assertOperator,
+  employerOf,
+  findEmployer,
+  marketAccounts,
+  workerOf,
+  type Gig,
+  type Trx,
+} from './gig.js';
+import { workersWithPerson } from './gig.repository.js';
 import type { GigEmployerRow, GigWorkerRow } from './gig.tables.js';
 import { toSite, toWorkerCard, toWorkerProfile } from './views.js';
 
@@ -335,12 +344,7 @@ export async function listSites(g: Gig, actor: Actor, employerId?: string): Prom
     if (employerId === undefined) employer = await employerOf(trx, actor);
     else {
       assertOperator(actor);
-      const found = await trx
-        .selectFrom('gigEmployer')
-        .select('id')
-        .where('tenantId', '=', actor.tenantId)
-        .where('id', '=', employerId)
-        .executeTakeFirst();
+      const found = await findEmployer(trx, actor.tenantId, employerId);
       if (!found) throw notFound('Employer');
       employer = found;
     }
@@ -492,11 +496,7 @@ export async function searchWorkers(
         .executeTakeFirst();
       if (!site) throw notFound('Site');
     }
-    const rows = await trx
-      .selectFrom('gigWorker as w')
-      .innerJoin('person as p', (join) =>
-        join.onRef('p.tenantId', '=', 'w.tenantId').onRef('p.id', '=', 'w.personId'),
-      )
+    const rows = await workersWithPerson(trx)
       .selectAll('w')
       .select('p.name')
       .where('w.tenantId', '=', actor.tenantId)

@@ -14,7 +14,7 @@ import { pageWindow } from '../../platform/http/paging.js';
 import {
   availableBalance,
   listAccountEntries,
-  postedBalance,
+  findAccount,
   reconcileLedger,
   type ExtraCheck,
 } from '../../platform/ledger/index.js';
@@ -159,16 +159,12 @@ export async function settleNow(g: Gig, actor: Actor): Promise<SettlementRunResu
 
 export async function wallet(g: Gig, actor: Actor): Promise<Wallet> {
   const worker = await g.ctx.db.transaction().execute((trx) => workerOf(trx, actor));
-  const account = await g.ctx.db
-    .selectFrom('ledgerAccount')
-    .select(['id', 'kind', 'guarded', 'debitsPosted', 'creditsPosted', 'debitsPending', 'creditsPending'])
-    .where('tenantId', '=', actor.tenantId)
-    .where('id', '=', worker.walletAccountId)
-    .executeTakeFirstOrThrow();
+  const account = await findAccount(g.ctx.db, actor.tenantId, { id: worker.walletAccountId });
+  if (!account) throw new Error(`worker ${worker.id} has no wallet account`);
   const entries = await listAccountEntries(g.ctx.db, actor.tenantId, account, { limit: 100 });
   return {
-    balanceFen: postedBalance(account),
-    availableFen: availableBalance(account),
+    balanceFen: account.balance,
+    availableFen: account.available,
     settlementCycle: worker.settlementCycle,
     payoutAccount: maskedAccount(worker.payoutLast4),
     entries: entries
