@@ -298,7 +298,7 @@ async function clock(
       assignmentId,
       result.state,
     );
-  return getAssignment(g, actor, assignmentId);
+  return assignmentAs(g, actor.tenantId, assignmentId, 'worker');
 }
 
 /** Clock-in inside the site's geofence; a repeated clock-in answers the first one (it stands). */
@@ -474,7 +474,7 @@ export async function confirmAttendance(g: Gig, actor: Actor, assignmentId: stri
     if (outcome.inbox)
       g.hub.publish(workerChannel(actor.tenantId, outcome.workerId), 'gig.inbox', { item: outcome.inbox });
   }
-  return getAssignment(g, actor, assignmentId);
+  return assignmentAs(g, actor.tenantId, assignmentId, 'employer');
 }
 
 /**
@@ -561,10 +561,10 @@ export async function sweepAttendance(
 
 /** Either side calls off a hire's shift before it starts: the hold returns; a worker's late cancel costs reliability. */
 export async function cancelAssignment(g: Gig, actor: Actor, assignmentId: string): Promise<Assignment> {
-  const outcome = await g.ctx.db.transaction().execute(async (trx) => {
+  const { side, cancelled } = await g.ctx.db.transaction().execute(async (trx) => {
     const { locked, side } = await lockParty(trx, actor, assignmentId);
     const { assignment } = locked;
-    if (assignment.state === 'cancelled') return undefined;
+    if (assignment.state === 'cancelled') return { side, cancelled: undefined };
     if (assignment.state !== 'scheduled' || locked.shift.startsAt <= g.now())
       throw new AppError('conflict', 'Only a shift that has not started can be cancelled', {
         messageZh: '班次开始后不能取消',
@@ -576,10 +576,11 @@ export async function cancelAssignment(g: Gig, actor: Actor, assignmentId: strin
       await adjustWorker(trx, actor.tenantId, assignment.workerId, [
         isLateCancel(locked.shift.startsAt, g.now()) ? 'late_cancel' : 'cancel',
       ]);
-    return assignment;
+    return { side, cancelled: assignment };
   });
-  if (outcome) notify(g, actor.tenantId, outcome.workerId, outcome.employerId, assignmentId, 'cancelled');
-  return getAssignment(g, actor, assignmentId);
+  if (cancelled)
+    notify(g, actor.tenantId, cancelled.workerId, cancelled.employerId, assignmentId, 'cancelled');
+  return assignmentAs(g, actor.tenantId, assignmentId, side);
 }
 
 // ——— disputes ———
@@ -868,7 +869,7 @@ export async function rate(
   assignmentId: string,
   input: RatingRequest,
 ): Promise<Assignment> {
-  await g.ctx.db.transaction().execute(async (trx) => {
+  const side = await g.ctx.db.transaction().execute(async (trx) => {
     const {
       locked: { assignment },
       side,
@@ -899,11 +900,22 @@ export async function rate(
         .where('tenantId', '=', actor.tenantId)
         .where('id', '=', assignment.workerId)
         .execute();
+    return side;
   });
-  return getAssignment(g, actor, assignmentId);
+  return assignmentAs(g, actor.tenantId, assignmentId, side);
 }
 
 // ——— reading ———
+
+/** One shift as `side` sees it, for a caller whose side the write just established. */
+async function assignmentAs(
+  g: Gig,
+  tenantId: string,
+  assignmentId: string,
+  side: 'worker' | 'employer',
+): Promise<Assignment> {
+  return (await loadAssignments(g, tenantId, [assignmentId], side))[0]!;
+}
 
 async function loadAssignments(
   g: Gig,
