@@ -39,14 +39,13 @@
  * nowhere, a shift overpaid, a paid payout marked refused) to show that the checks fire.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import {
   GIG_RECONCILE_CHECKS,
   marketAccounts,
+  PAYOUT_CONTEXT,
   settlementPeriod,
 } from '../apps/server/src/modules/gig/index.js';
 import { openDatabase } from '../apps/server/src/platform/database/database.js';
@@ -62,15 +61,15 @@ import {
 } from '../apps/server/src/platform/ledger/index.js';
 import { PiiCipher, parseDataKey } from '../apps/server/src/platform/privacy/index.js';
 import {
-  benchDir,
-  dropDatabase,
+  createKeepableDatabase,
+  emitJson,
   ensureServerBuilt,
   envNumber,
   fmt,
   fmtDuration,
   freePort,
   getJson,
-  jiedaoEnv,
+  killGroupNow,
   log,
   nowMs,
   onCleanup,
@@ -79,13 +78,11 @@ import {
   printTable,
   repoRoot,
   runMain,
-  serverCli,
   sleep,
-  spawnChild,
+  startJiedao,
   startNodeServer,
   stopChild,
   tempDir,
-  waitForOk,
   type Child,
   type ServerHandle,
 } from './lib.js';
@@ -120,8 +117,6 @@ const RAIL_FAULTS = {
   'settle-ms': '20,200',
 };
 const railScript = path.join(repoRoot, 'apps/server/src/platform/payout-rail/simulator-main.ts');
-/** profiles.service.ts seals payout accounts under this context; the server must open ours. */
-const PAYOUT_ACCOUNT_CONTEXT = 'gig.payout_account';
 /** Workers per job (one shift per job): a job's workers are distinct, as the schema demands. */
 const PER_JOB = Math.min(50, workerCount);
 const HOUR_MS = 3600_000;
@@ -147,9 +142,8 @@ interface Rail {
 
 async function startRail(): Promise<Rail> {
   const port = await freePort();
-  const child = spawnChild({
+  const { child, baseUrl: url } = await startNodeServer({
     name: 'payout-rail simulator',
-    command: process.execPath,
     args: [
       ...process.execArgv,
       railScript,
@@ -159,9 +153,11 @@ async function startRail(): Promise<Rail> {
       String(seed),
       ...Object.entries(RAIL_FAULTS).flatMap(([flag, value]) => [`--${flag}`, value]),
     ],
+    port,
+    readyPath: '/healthz',
+    timeoutMs: 60_000,
+    pollMs: 100,
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForOk(`${url}/healthz`, child, { timeoutMs: 60_000, pollMs: 100 });
   return {
     url,
     child,
@@ -186,71 +182,22 @@ function tallyLine(tally: LogTally, line: string): void {
   }
 }
 
-async function startServer(
-  databaseUrl: string,
-  dataDir: string,
-  env: Record<string, string>,
-  tally: LogTally,
-) {
-  const port = await freePort();
-  return startNodeServer({
-    name: 'jiedao',
-    args: [
-      serverCli,
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--data-dir',
-      dataDir,
-      '--database-url',
-      databaseUrl,
-    ],
-    port,
+/** The built server on a round's database, without the demo data; ready when /healthz answers. */
+function startServer(databaseUrl: string, dataDir: string, env: Record<string, string>, tally: LogTally) {
+  return startJiedao({
+    dataDir,
+    databaseUrl,
+    demo: false,
     readyPath: '/healthz',
     pollMs: 20,
-    env: jiedaoEnv(env),
+    env,
     timeoutMs: readyTimeoutMs,
     onLine: (line) => tallyLine(tally, line),
   });
 }
 
-function killNow(child: Child): void {
-  try {
-    process.kill(-child.pid, 'SIGKILL'); // the server leads its own process group
-  } catch {
-    try {
-      child.process.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
-// Databases
-
-function databaseUrl(name: string): string {
-  const url = new URL(pgAdminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** A fresh database, dropped at cleanup unless `keep()` is called (a round with a finding). */
-async function createRoundDatabase(name: string): Promise<{ url: string; keep: () => void }> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name "${name}"`);
-  const client = new pg.Client({ connectionString: pgAdminUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const unregister = onCleanup(() => dropDatabase(name));
-  return { url: databaseUrl(name), keep: unregister };
-}
+// Helpers
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -354,7 +301,7 @@ async function seedRound(db: Db, cipher: PiiCipher, round: number, random: () =>
           settlementCycle: 'daily' as const,
           payoutEnc: cipher.encrypt(
             JSON.stringify({ name: worker.name, accountNo: worker.accountNo }),
-            PAYOUT_ACCOUNT_CONTEXT,
+            PAYOUT_CONTEXT, // the context the server opens payout accounts under
           ),
           payoutLast4: worker.accountNo.slice(-4),
           walletAccountId: worker.wallet,
@@ -910,7 +857,8 @@ async function runRound(
     log(`${label} FINDING: ${message}`);
   };
   const dbName = `jiedao_crash_${process.pid}_${round}`;
-  const { url, keep } = await createRoundDatabase(dbName);
+  // Dropped at cleanup unless the round has a finding (`keep()`).
+  const { url, keep } = await createKeepableDatabase(dbName);
   const database = await openDatabase({ databaseUrl: url, dataDir: os.tmpdir(), poolSize: 4 });
   const unregisterClose = onCleanup(() => database.close());
   const db = database.db;
@@ -934,7 +882,7 @@ async function runRound(
       await sleep(delayMs);
       if (server.child.exited()) finding(`the server exited by itself before kill ${kill}`);
       const openTransactions = await openServerTransactions(db, dbName);
-      killNow(server.child);
+      killGroupNow(server.child.process, 'SIGKILL'); // the server leads its own process group
       await server.child.exit;
       server = undefined;
       const after = await readProgress(db, seeded.tenantId);
@@ -1117,40 +1065,31 @@ async function main(): Promise<void> {
     for (const message of findings) log(`  - ${message}`);
     for (const r of results) if (r.keptDatabase) log(`  database kept: ${r.keptDatabase}`);
   }
-  const json = {
-    bench: 'gig-crash',
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: os.cpus().length,
-    loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
-    seed,
-    rounds,
-    shifts: shiftCount,
-    workers: workerCount,
-    killsPerRound,
-    killWindowMs: [killMinMs, killMaxMs],
-    railFaults: RAIL_FAULTS,
-    kills: sum((r) => r.kills),
-    killsMidWork: sum((r) => r.killsMidWork),
-    killsInTransaction: sum((r) => r.killsInTransaction),
-    payoutsPaid: sum((r) => r.paidCount),
-    payoutsRefused: sum((r) => r.refusedCount),
-    railExecutions: sum((r) => r.railExecutions),
-    earnedFen: sum((r) => r.earnedFen),
-    paidOutFen: sum((r) => r.paidOutFen),
-    walletsFen: sum((r) => r.walletsFen),
-    findings: findings.length,
-    wallMs: Math.round(wallMs),
-    roundMs: results.map((r) => Math.round(r.wallMs)),
-  };
-  console.log(JSON.stringify(json));
-  if (process.env.BENCH_SAVE === '1') {
-    const dir = path.join(benchDir, 'results');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `gig-crash-${json.date.replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
-    log(`saved ${path.relative(process.cwd(), file)}`);
-  }
+  emitJson(
+    'gig-crash',
+    {
+      seed,
+      rounds,
+      shifts: shiftCount,
+      workers: workerCount,
+      killsPerRound,
+      killWindowMs: [killMinMs, killMaxMs],
+      railFaults: RAIL_FAULTS,
+      kills: sum((r) => r.kills),
+      killsMidWork: sum((r) => r.killsMidWork),
+      killsInTransaction: sum((r) => r.killsInTransaction),
+      payoutsPaid: sum((r) => r.paidCount),
+      payoutsRefused: sum((r) => r.refusedCount),
+      railExecutions: sum((r) => r.railExecutions),
+      earnedFen: sum((r) => r.earnedFen),
+      paidOutFen: sum((r) => r.paidOutFen),
+      walletsFen: sum((r) => r.walletsFen),
+      findings: findings.length,
+      wallMs: Math.round(wallMs),
+      roundMs: results.map((r) => Math.round(r.wallMs)),
+    },
+    { roundLoadAverage: true },
+  );
   if (findings.length > 0)
     throw new Error(`${findings.length} finding(s): money lost, doubled or stuck (above)`);
 }

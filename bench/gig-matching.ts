@@ -20,9 +20,6 @@
  * BENCH_PUSH_JOBS (200), BENCH_PUSH_WARMUP (10), BENCH_FEED_QUERIES (200), BENCH_PUSH_HIRES (20000),
  * BENCH_PG_ADMIN_URL, BENCH_MAX_MINUTES (60), BENCH_SAVE=1.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createRng } from '../apps/server/src/platform/geo/synthetic.js';
 import {
   JobIndex,
@@ -32,7 +29,7 @@ import {
 } from '../apps/server/src/modules/gig/index.js';
 import { measurePush, printPushDetails, type Compared, type PushPhaseResult } from './gig-push.js';
 import {
-  benchDir,
+  emitJson,
   envNumber,
   fmt,
   log,
@@ -342,39 +339,30 @@ runMain(
     }
     printSummary(memory, pushResult);
     const mismatches = (memory?.mismatches ?? 0) + (pushResult?.mismatches ?? 0);
-    const figures = {
-      bench: 'gig-matching',
-      date: new Date().toISOString(),
-      node: process.version,
-      cpus: os.cpus().length,
-      loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
-      workers: workerCount,
-      jobs: jobCount,
-      ...(memory ? { wave: memory.wave, feed: memory.feed } : {}),
-      ...(pushResult ? { postgres: pushResult } : {}),
-      mismatches,
-      target: {
-        p99Ms: TARGET_P99_MS,
-        ratio: TARGET_RATIO,
-        ...(memory
-          ? { inMemoryMet: memory.wave.p99Ms < TARGET_P99_MS && memory.wave.ratio >= TARGET_RATIO }
-          : {}),
-        ...(pushResult
-          ? {
-              postgresMet:
-                pushResult.opened.index.p99 < TARGET_P99_MS && pushResult.opened.ratio >= TARGET_RATIO,
-            }
-          : {}),
+    emitJson(
+      'gig-matching',
+      {
+        workers: workerCount,
+        jobs: jobCount,
+        ...(memory ? { wave: memory.wave, feed: memory.feed } : {}),
+        ...(pushResult ? { postgres: pushResult } : {}),
+        mismatches,
+        target: {
+          p99Ms: TARGET_P99_MS,
+          ratio: TARGET_RATIO,
+          ...(memory
+            ? { inMemoryMet: memory.wave.p99Ms < TARGET_P99_MS && memory.wave.ratio >= TARGET_RATIO }
+            : {}),
+          ...(pushResult
+            ? {
+                postgresMet:
+                  pushResult.opened.index.p99 < TARGET_P99_MS && pushResult.opened.ratio >= TARGET_RATIO,
+              }
+            : {}),
+        },
       },
-    };
-    console.log(JSON.stringify(figures));
-    if (process.env.BENCH_SAVE === '1') {
-      const dir = path.join(benchDir, 'results');
-      fs.mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, `gig-matching-${figures.date.replace(/[:.]/g, '-')}.json`);
-      fs.writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
-      log(`saved ${path.relative(process.cwd(), file)}`);
-    }
+      { roundLoadAverage: true },
+    );
     if (mismatches > 0) process.exitCode = 1;
   },
   { maxMinutes: envNumber('BENCH_MAX_MINUTES', 60, { min: 1 }) },

@@ -55,6 +55,7 @@ import { JobRunner } from '../apps/server/src/platform/jobs/job-runner.js';
 import { OutboxDispatcher } from '../apps/server/src/platform/outbox/outbox-dispatcher.js';
 import { PiiCipher } from '../apps/server/src/platform/privacy/index.js';
 import { RealtimeHub } from '../apps/server/src/platform/realtime/realtime-hub.js';
+import { SMS_JOB_KIND } from '../apps/server/src/platform/sms/index.js';
 import {
   createDatabase,
   DEMO_PASSWORD,
@@ -145,7 +146,7 @@ const KIND = {
   smsJob: 12,
 } as const;
 
-export function benchId(kind: number, n: number): string {
+function benchId(kind: number, n: number): string {
   return `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
 
@@ -533,7 +534,7 @@ async function runPhase(
         ),
       });
       await sql`insert into job (tenant_id, id, kind, key, run_at, payload, status, attempts)
-        select tenant_id, bench_id(${KIND.smsJob}, row_number() over ()), 'sms.send',
+        select tenant_id, bench_id(${KIND.smsJob}, row_number() over ()), ${sql.lit(SMS_JOB_KIND)},
           'gig.push:' || job_id || ':' || worker_id, created_at, ${payload}::jsonb, 'done', 1
         from gig_inbox where tenant_id = ${tenantId} and kind = 'job_push'`.execute(trx);
       // Hires on the jobs pushed before (never filling one): scheduled assignments, each with its
@@ -573,7 +574,9 @@ async function runPhase(
   const counts = await sql<{ hires: number; inbox: number; sms: number }>`select
       (select count(*)::int from gig_assignment where tenant_id = ${tenantId}) as hires,
       (select count(*)::int from gig_inbox where tenant_id = ${tenantId}) as inbox,
-      (select count(*)::int from job where tenant_id = ${tenantId} and kind = 'sms.send') as sms`.execute(db);
+      (select count(*)::int from job where tenant_id = ${tenantId} and kind = ${sql.lit(SMS_JOB_KIND)}) as sms`.execute(
+    db,
+  );
   const { hires, inbox, sms } = counts.rows[0]!;
   log(`  ${fmt(inbox)} inbox rows and ${fmt(sms)} SMS jobs of earlier pushes, ${fmt(hires)} hires`);
   // This cluster runs without autovacuum (as the other benches find it): statistics by hand.
@@ -725,7 +728,7 @@ async function runPhase(
   }
 
   const queued = await sql<{ count: number }>`select count(*)::int as count from job
-    where tenant_id = ${tenantId} and kind = 'sms.send' and status = 'pending'`.execute(db);
+    where tenant_id = ${tenantId} and kind = ${sql.lit(SMS_JOB_KIND)} and status = 'pending'`.execute(db);
   return {
     workers: loaded.workers.size,
     openJobs: jobCount,

@@ -15,7 +15,6 @@
  * queues and no persistence on a free loopback port.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -1007,25 +1006,8 @@ export function keepCpuProfile(file: string, name: string): string {
   return kept;
 }
 
-/** Prints the one JSON line and, with BENCH_SAVE=1, writes it to bench/results/ (git-ignored). */
-/** Prints (and with BENCH_SAVE=1 keeps) a run's figures, headed by the bench, the date and the machine. */
-export function emitJson(bench: string, figures: Record<string, unknown>): void {
-  const json = {
-    bench,
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: os.cpus().length,
-    loadAverage: os.loadavg(),
-    ...figures,
-  };
-  console.log(JSON.stringify(json));
-  if (process.env.BENCH_SAVE !== '1') return;
-  const dir = path.join(path.dirname(thisFile), 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${bench}-${json.date.replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
-  log(`saved ${path.relative(process.cwd(), file)}`);
-}
+/** Kept here for the benches that import it from this module. */
+export { emitJson } from './lib.js';
 
 // Run only as the publisher child of `publishDeviceLoad`.
 if (

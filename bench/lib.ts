@@ -132,7 +132,8 @@ async function runCleanups(): Promise<void> {
   }
 }
 
-function killGroupNow(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Sends `signal` to a child's process group (to the child alone should that fail) unless it has exited. */
+export function killGroupNow(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
     process.kill(-child.pid, signal); // the child leads its own process group (spawned detached)
@@ -439,6 +440,10 @@ export function jiedaoEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 export interface JiedaoStartOptions {
   dataDir: string;
   databaseUrl?: string;
+  /** Serve with the demo data (`--demo`); default true. */
+  demo?: boolean;
+  /** The readiness URL's path; default `/readyz`. */
+  readyPath?: string;
   env?: Record<string, string>;
   timeoutMs: number;
   pollMs?: number;
@@ -447,13 +452,16 @@ export interface JiedaoStartOptions {
   onWait?: (elapsedMs: number) => void;
 }
 
-/** `node apps/server/dist/cli.js serve --demo` on 127.0.0.1, ready when `/readyz` answers 200. */
+/**
+ * `node apps/server/dist/cli.js serve --demo` on 127.0.0.1, ready when `/readyz` answers 200
+ * (`demo: false` drops `--demo`; `readyPath` waits for another path).
+ */
 export async function startJiedao(options: JiedaoStartOptions): Promise<ServerHandle> {
   const port = await freePort();
   const args = [
     serverCli,
     'serve',
-    '--demo',
+    ...(options.demo === false ? [] : ['--demo']),
     '--host',
     '127.0.0.1',
     '--port',
@@ -466,7 +474,7 @@ export async function startJiedao(options: JiedaoStartOptions): Promise<ServerHa
     name: options.name ?? 'jiedao',
     args,
     port,
-    readyPath: '/readyz',
+    readyPath: options.readyPath ?? '/readyz',
     env: jiedaoEnv(options.env ?? {}),
     timeoutMs: options.timeoutMs,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
@@ -620,6 +628,37 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Results
+
+/**
+ * Prints a run's figures as one JSON line headed by the bench, the date and the machine, and with
+ * BENCH_SAVE=1 writes them to bench/results/ (git-ignored). `roundLoadAverage` rounds the load
+ * averages to two decimals.
+ */
+export function emitJson(
+  bench: string,
+  figures: Record<string, unknown>,
+  options: { roundLoadAverage?: boolean } = {},
+): void {
+  const loadAverage = os.loadavg();
+  const json = {
+    bench,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    loadAverage: options.roundLoadAverage ? loadAverage.map((v) => Math.round(v * 100) / 100) : loadAverage,
+    ...figures,
+  };
+  console.log(JSON.stringify(json));
+  if (process.env.BENCH_SAVE !== '1') return;
+  const dir = path.join(benchDir, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${bench}-${json.date.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  log(`saved ${path.relative(process.cwd(), file)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // PostgreSQL
 
 /** The maintenance connection used to create and drop benchmark databases (env BENCH_PG_ADMIN_URL). */
@@ -677,15 +716,23 @@ function databaseUrl(name: string): string {
   return url.toString();
 }
 
-/** Creates an empty database (dropped at cleanup) and returns its URL. */
-export async function createDatabase(name: string): Promise<string> {
+/**
+ * Creates an empty database, dropped at cleanup unless `keep()` is called first (e.g. to leave a
+ * failed run's data for inspection); returns its URL.
+ */
+export async function createKeepableDatabase(name: string): Promise<{ url: string; keep: () => void }> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name "${name}"`);
   await withAdmin(async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${name}`);
   });
-  onCleanup(() => dropDatabase(name));
-  return databaseUrl(name);
+  const keep = onCleanup(() => dropDatabase(name));
+  return { url: databaseUrl(name), keep };
+}
+
+/** Creates an empty database (dropped at cleanup) and returns its URL. */
+export async function createDatabase(name: string): Promise<string> {
+  return (await createKeepableDatabase(name)).url;
 }
 
 export async function dropDatabase(name: string): Promise<void> {
