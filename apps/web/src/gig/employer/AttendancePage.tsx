@@ -14,6 +14,7 @@ import { gigApi } from '../gigApi';
 import { useLiveChannel } from '../GigLive';
 import { useGigLabels } from '../labels';
 import { useFilteredPage } from '../useFilteredPage';
+import { usePatchedItems } from '../usePatchedItems';
 import type { AssignmentState } from '../stream';
 import { AssignmentStateTag, ConfirmButton, FilterChips, WorkerSummary } from '../ui';
 import { useAction } from '../useSubmission';
@@ -159,8 +160,7 @@ export function AttendancePage() {
     PAGE_SIZE,
   );
   useLiveChannel('assignments', list.reload);
-  const [changed, setChanged] = useState<ReadonlyMap<string, Assignment>>(new Map());
-  const items = list.data?.items.map((item) => changed.get(item.id) ?? item);
+  const { items, patch } = usePatchedItems(list.data?.items);
 
   return (
     <>
@@ -191,7 +191,7 @@ export function AttendancePage() {
             key={assignment.id}
             assignment={assignment}
             onChanged={(updated) => {
-              if (updated) setChanged((current) => new Map(current).set(updated.id, updated));
+              if (updated) patch(updated);
               else list.reload();
             }}
           />

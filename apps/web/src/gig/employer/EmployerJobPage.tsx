@@ -17,6 +17,7 @@ import { useLiveChannel } from '../GigLive';
 import { JobDetails } from '../JobDetails';
 import { formatFen } from '../money';
 import { ApplicationStateTag, ConfirmButton, FilterChips, WorkerSummary } from '../ui';
+import { useOverride, usePatchedItems } from '../usePatchedItems';
 import { useAction, useSubmission } from '../useSubmission';
 import { useEmployer } from './employerContext';
 import { TopUpForm } from './TopUpForm';
@@ -330,18 +331,19 @@ export function EmployerJobPage() {
   const reloadApplications = applications.reload;
   const reloadJob = job.reload;
   useLiveChannel('applications', reloadApplications);
-  const [changed, setChanged] = useState<ReadonlyMap<string, Application>>(new Map());
+  const { items: list, patch } = usePatchedItems(applications.data);
   const action = useAction();
-  const [closedJob, setClosedJob] = useState<Job | null>(null);
+  // The job as closing it answered, until the job is fetched again.
+  const [closedJob, setClosedJob] = useOverride<Job | undefined, Job>(job.data);
   const current = closedJob ?? job.data;
-  const list = applications.data?.map((item) => changed.get(item.id) ?? item);
 
   const close = async () => {
     const outcome = await action.run('close', () =>
       gigApi<Job | undefined>(`/jobs/${id}/close`, { method: 'POST' }),
     );
     if (outcome.ok) {
-      if (outcome.value) setClosedJob(outcome.value);
+      const closed = outcome.value;
+      if (closed) setClosedJob(() => closed);
       else reloadJob();
     }
   };
@@ -408,7 +410,7 @@ export function EmployerJobPage() {
                     key={application.id}
                     application={application}
                     onChanged={(updated) => {
-                      if (updated) setChanged((map) => new Map(map).set(updated.id, updated));
+                      if (updated) patch(updated);
                       else reloadApplications();
                       reloadJob();
                     }}

@@ -1,6 +1,5 @@
 import type { EmployerProfile, MoneyRequest, TopUpResult } from '@jiedao/contracts';
 import { Alert, Button, Flex, Form, Typography } from 'antd';
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useProblemText } from '../../components/problemText';
@@ -13,7 +12,7 @@ import type { Balances } from './employerContext';
 const MAX_FEN = 100_000_000;
 
 /** A positive amount of at most ¥1,000,000.00 (the contract's limit on one request). */
-export function amountRule(messages: { invalid: string; range: string }) {
+function amountRule(messages: { invalid: string; range: string }) {
   return {
     validator: (_: unknown, value: unknown) => {
       const fen = typeof value === 'string' ? parseYuan(value) : null;
@@ -42,10 +41,8 @@ export function TopUpForm({
   const problemText = useProblemText();
   const submission = useSubmission();
   const [form] = Form.useForm<{ amount?: string }>();
-
-  useEffect(() => {
-    if (initialFen) form.setFieldsValue({ amount: fenToYuanText(initialFen, false) });
-  }, [initialFen, form]);
+  // What the box shows now: a retry sends this amount, not the one of the failed attempt.
+  const amount = Form.useWatch('amount', form);
 
   const send = async (amountFen: number) => {
     const body: MoneyRequest = { amountFen };
@@ -59,13 +56,14 @@ export function TopUpForm({
   };
 
   const bankDown = submission.error?.code === 'bank_unavailable' || submission.error?.status === 0;
-  const pendingFen = parseYuan(form.getFieldValue('amount') as string | undefined);
+  const pendingFen = parseYuan(amount);
 
   return (
     <Form
       form={form}
       layout="vertical"
       requiredMark={false}
+      initialValues={initialFen ? { amount: fenToYuanText(initialFen, false) } : undefined}
       onFinish={(values) => {
         const fen = parseYuan(values.amount);
         if (fen !== null) void send(fen);

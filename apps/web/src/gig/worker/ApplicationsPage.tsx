@@ -14,6 +14,7 @@ import { ContractView } from '../ContractView';
 import { GIG_API, gigApi } from '../gigApi';
 import { useLiveChannel } from '../GigLive';
 import { ApplicationStateTag, ConfirmButton } from '../ui';
+import { usePatchedItems } from '../usePatchedItems';
 import { useAction, useSubmission } from '../useSubmission';
 
 /** Accepting an offer: read the contract, tick that it was read, sign with its hash. */
@@ -199,10 +200,8 @@ export function ApplicationsPage() {
   useDocumentTitle(t('gig.applications.title'));
   const list = useApi<Application[]>(`${GIG_API}/worker/applications`);
   useLiveChannel('applications', list.reload);
-  const [changed, setChanged] = useState<ReadonlyMap<string, Application>>(new Map());
-  const applications = list.data
-    ? sortApplications(list.data.map((item) => changed.get(item.id) ?? item))
-    : undefined;
+  const { items, patch } = usePatchedItems(list.data);
+  const applications = items ? sortApplications(items) : undefined;
 
   return (
     <>
@@ -222,9 +221,7 @@ export function ApplicationsPage() {
           <ApplicationCard
             key={application.id}
             application={application}
-            onChanged={(updated) => {
-              setChanged((current) => new Map(current).set(updated.id, updated));
-            }}
+            onChanged={patch}
             onReload={list.reload}
           />
         ))}

@@ -14,6 +14,7 @@ import { gigApi } from '../gigApi';
 import { useLiveChannel } from '../GigLive';
 import { useGigLabels } from '../labels';
 import { useFilteredPage } from '../useFilteredPage';
+import { usePatchedItems } from '../usePatchedItems';
 import type { AssignmentState } from '../stream';
 import { AssignmentStateTag, ConfirmButton, FilterChips } from '../ui';
 import { useAction } from '../useSubmission';
@@ -175,8 +176,7 @@ export function ShiftsPage() {
     pagination,
   } = useFilteredPage<Assignment, StateFilter>('/worker/assignments', 'state', FILTERS, 'all', PAGE_SIZE);
   useLiveChannel('assignments', list.reload);
-  const [changed, setChanged] = useState<ReadonlyMap<string, Assignment>>(new Map());
-  const items = list.data?.items.map((item) => changed.get(item.id) ?? item);
+  const { items, patch } = usePatchedItems(list.data?.items);
   const options: { value: StateFilter; label: string }[] = [
     { value: 'all', label: t('gig.common.all') },
     ...GIG_ASSIGNMENT_STATES.map((value) => ({ value, label: labels.assignmentState(value) })),
@@ -209,7 +209,7 @@ export function ShiftsPage() {
             key={assignment.id}
             assignment={assignment}
             onChanged={(updated) => {
-              if (updated) setChanged((current) => new Map(current).set(updated.id, updated));
+              if (updated) patch(updated);
               else list.reload();
             }}
           />
