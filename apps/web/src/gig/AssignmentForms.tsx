@@ -12,7 +12,7 @@ import { useSubmission } from './useSubmission';
  * 申诉: a reason, and optionally the amount the raiser thinks is right. Inline, not a dialog. The answer
  * is the dispute, so the page refetches the shift (`onDone()` without a value).
  */
-export function DisputeForm({
+function DisputeForm({
   assignment,
   onDone,
   onCancel,
@@ -99,7 +99,7 @@ export function DisputeForm({
 }
 
 /** 评价: stars and an optional comment, once per shift and side. */
-export function RatingForm({
+function RatingForm({
   assignment,
   onDone,
   onCancel,

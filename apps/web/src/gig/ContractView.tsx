@@ -5,6 +5,7 @@ import type { DescriptionsProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { groupHash, summarizeContract } from './contract';
 import { useGigLabels } from './labels';
+import { sortByStart } from './time';
 import { Money, ShiftTimes, useDuration } from './ui';
 
 /**
@@ -80,21 +81,15 @@ export function ContractView({ terms, hash }: { terms: ContractTerms; hash: stri
       <div>
         <Typography.Text strong>{t('gig.contract.shifts', { shifts: summary.shiftCount })}</Typography.Text>
         <ul className="gig-contract-shifts">
-          {[...terms.shifts]
-            .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))
-            .map((shift) => (
-              <li key={shift.id}>
-                <ShiftTimes
-                  startsAt={shift.startsAt}
-                  endsAt={shift.endsAt}
-                  breakMinutes={shift.breakMinutes}
-                />
-                <span className="muted-small">
-                  {' '}
-                  · {t('gig.contract.holdPerShift')} <Money fen={shift.holdFen} />
-                </span>
-              </li>
-            ))}
+          {sortByStart(terms.shifts).map((shift) => (
+            <li key={shift.id}>
+              <ShiftTimes startsAt={shift.startsAt} endsAt={shift.endsAt} breakMinutes={shift.breakMinutes} />
+              <span className="muted-small">
+                {' '}
+                · {t('gig.contract.holdPerShift')} <Money fen={shift.holdFen} />
+              </span>
+            </li>
+          ))}
         </ul>
       </div>
       <Flex justify="space-between" wrap="wrap" gap={8} className="gig-contract-total">

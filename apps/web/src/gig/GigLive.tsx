@@ -13,14 +13,13 @@ import { useApi } from '../api/useApi';
 import type { ApiState } from '../api/useApi';
 import { GIG_API } from './gigApi';
 import { mergeInbox, unreadCount, type GigEvent } from './stream';
-import { useGigStream, type GigStreamStatus } from './useGigStream';
+import { useGigStream } from './useGigStream';
 
 export type LiveChannel = 'inbox' | 'applications' | 'assignments';
 type Counters = Record<LiveChannel, number>;
 const ZERO: Counters = { inbox: 0, applications: 0, assignments: 0 };
 
 interface GigLiveValue {
-  status: GigStreamStatus;
   /** Bumped by each event (or resync) of a channel: the pages showing it reload. */
   versions: Counters;
   /** Events since the person last looked at the channel's page: the badges. */
@@ -53,18 +52,16 @@ function channelOf(event: GigEvent): LiveChannel {
  */
 export function GigLiveProvider({
   audience,
-  enabled,
   children,
 }: {
   audience: 'worker' | 'employer';
-  enabled: boolean;
   children: ReactNode;
 }) {
   const [versions, setVersions] = useState<Counters>(ZERO);
   const [unseen, setUnseen] = useState<Counters>(ZERO);
   const [liveInbox, setLiveInbox] = useState<InboxItem[]>([]);
   const [readNow, setReadNow] = useState<ReadonlyMap<string, string>>(new Map());
-  const inboxState = useApi<InboxItem[]>(enabled && audience === 'worker' ? `${GIG_API}/worker/inbox` : null);
+  const inboxState = useApi<InboxItem[]>(audience === 'worker' ? `${GIG_API}/worker/inbox` : null);
   const reloadInbox = inboxState.reload;
 
   const bump = useCallback((channels: readonly LiveChannel[], countAsUnseen: boolean) => {
@@ -81,7 +78,7 @@ export function GigLiveProvider({
       });
   }, []);
 
-  const status = useGigStream(
+  useGigStream(
     {
       onEvent: (event) => {
         if (event.topic === 'gig.inbox') setLiveInbox((items) => [event.item, ...items]);
@@ -94,7 +91,6 @@ export function GigLiveProvider({
       },
     },
     audience,
-    enabled,
   );
 
   const markSeen = useCallback((channel: LiveChannel) => {
@@ -115,8 +111,8 @@ export function GigLiveProvider({
   }, [audience, inboxState, liveInbox, readNow]);
 
   const value = useMemo(
-    () => ({ status, versions, unseen, markSeen, inbox, markRead }),
-    [status, versions, unseen, markSeen, inbox, markRead],
+    () => ({ versions, unseen, markSeen, inbox, markRead }),
+    [versions, unseen, markSeen, inbox, markRead],
   );
   return <GigLiveContext.Provider value={value}>{children}</GigLiveContext.Provider>;
 }

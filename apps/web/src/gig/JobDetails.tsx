@@ -5,6 +5,7 @@ import type { DescriptionsProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../format';
 import { useGigLabels } from './labels';
+import { sortByStart } from './time';
 import { JobStatusTag, Money, ShiftTimes } from './ui';
 
 /** A job's terms, for the worker deciding to apply and for the employer managing it. */
@@ -84,23 +85,17 @@ export function JobDetails({ job, distanceKm }: { job: Job; distanceKm?: number 
       <div>
         <Typography.Text strong>{t('gig.contract.shifts', { shifts: job.shifts.length })}</Typography.Text>
         <ul className="gig-contract-shifts">
-          {[...job.shifts]
-            .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))
-            .map((shift) => (
-              <li key={shift.id}>
-                <ShiftTimes
-                  startsAt={shift.startsAt}
-                  endsAt={shift.endsAt}
-                  breakMinutes={shift.breakMinutes}
-                />
-                {shift.holdFen > 0 && (
-                  <span className="muted-small">
-                    {' '}
-                    · {t('gig.job.upTo')} <Money fen={shift.holdFen} />
-                  </span>
-                )}
-              </li>
-            ))}
+          {sortByStart(job.shifts).map((shift) => (
+            <li key={shift.id}>
+              <ShiftTimes startsAt={shift.startsAt} endsAt={shift.endsAt} breakMinutes={shift.breakMinutes} />
+              {shift.holdFen > 0 && (
+                <span className="muted-small">
+                  {' '}
+                  · {t('gig.job.upTo')} <Money fen={shift.holdFen} />
+                </span>
+              )}
+            </li>
+          ))}
         </ul>
       </div>
     </Flex>

@@ -1,6 +1,6 @@
 import type { Application, Assignment, ContractTerms, Job } from '@jiedao/contracts';
 import { sumFen } from './money';
-import { paidMinutes } from './time';
+import { paidMinutes, sortByStart } from './time';
 import type { ApplicationState, AssignmentState } from './stream';
 
 /** What a worker reads before signing (and an employer before confirming): the terms in a few figures. */
@@ -18,7 +18,7 @@ export interface ContractSummary {
 }
 
 export function summarizeContract(terms: ContractTerms): ContractSummary {
-  const shifts = [...terms.shifts].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+  const shifts = sortByStart(terms.shifts);
   const holdsFen = sumFen(shifts.map((shift) => shift.holdFen));
   const last = shifts.reduce<string | null>(
     (latest, shift) =>

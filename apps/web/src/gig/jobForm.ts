@@ -1,7 +1,7 @@
 import type { JobInput } from '@jiedao/contracts';
 import type { GigCategoryCode, GigSkillCode, SettlementCycleCode } from '@jiedao/contracts/constants';
 import { parseYuan } from './money';
-import { paidMinutes, shiftInstants } from './time';
+import { paidMinutes, shiftInstants, sortByStart } from './time';
 
 export type WageKindCode = JobInput['wageKind'];
 
@@ -101,7 +101,7 @@ export function toJobInput(values: JobFormValues): JobFormResult {
     settlementCycle: values.settlementCycle,
     ...(requirements ? { requirements } : {}),
     injuryCover: values.injuryCover ?? true,
-    shifts: [...shifts].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt)),
+    shifts: sortByStart(shifts),
   };
   return { ok: true, input };
 }

@@ -1,6 +1,16 @@
-import { GIG_CATEGORIES, GIG_SKILLS, type GigLabel } from '@jiedao/contracts/constants';
+import {
+  GIG_CATEGORIES,
+  GIG_JOB_STATUSES,
+  GIG_LOCATION_FLAGS,
+  GIG_PAYOUT_STATES,
+  GIG_SKILLS,
+  SETTLEMENT_CYCLES,
+  WAGE_KINDS,
+  type GigLabel,
+} from '@jiedao/contracts/constants';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { member } from '../api/payload';
 import { toLanguage } from '../i18n/languages';
 import { formatFen } from './money';
 import type { ApplicationState, AssignmentState } from './stream';
@@ -26,16 +36,6 @@ function isWalletCode(code: string): code is WalletCode {
   return Object.hasOwn(WALLET_CODE_KEYS, code);
 }
 
-const JOB_STATUSES = ['open', 'filled', 'closed', 'cancelled'] as const;
-const PAYOUT_STATES = ['requested', 'submitted', 'paid', 'refused'] as const;
-const LOCATION_FLAGS = ['zero_accuracy', 'impossible_speed', 'repeated_fix', 'mocked'] as const;
-const CYCLES = ['daily', 'weekly', 'monthly'] as const;
-const WAGE_KINDS = ['hour', 'day', 'piece'] as const;
-
-function member<T extends string>(values: readonly T[], value: string): value is T {
-  return (values as readonly string[]).includes(value);
-}
-
 export interface GigLabels {
   category: (code: string) => string;
   skill: (code: string) => string;
@@ -59,12 +59,18 @@ function nameOf(list: readonly GigLabel[], code: string, english: boolean): stri
   return english ? found.en : found.zh;
 }
 
+/** `label(code)` for a code in `codes`; any other code (one this build does not know) as it came. */
+function labelOf<T extends string>(codes: readonly T[], code: string, label: (known: T) => string): string {
+  const known = member(codes, code);
+  return known === null ? code : label(known);
+}
+
 /** Names of the gig market's vocabularies in the UI language (categories and skills from the contract). */
 export function useGigLabels(): GigLabels {
   const { t, i18n } = useTranslation();
   const english = toLanguage(i18n.language) === 'en';
   return useMemo(() => {
-    const wageKind = (kind: string) => (member(WAGE_KINDS, kind) ? t(`gig.wageKind.${kind}`) : kind);
+    const wageKind = (kind: string) => labelOf(WAGE_KINDS, kind, (known) => t(`gig.wageKind.${known}`));
     return {
       category: (code) => nameOf(GIG_CATEGORIES, code, english),
       skill: (code) => nameOf(GIG_SKILLS, code, english),
@@ -75,13 +81,15 @@ export function useGigLabels(): GigLabels {
       skillOptions: GIG_SKILLS.map((entry) => ({ value: entry.code, label: english ? entry.en : entry.zh })),
       applicationState: (state) => t(`gig.applicationState.${state}`),
       assignmentState: (state) => t(`gig.assignmentState.${state}`),
-      jobStatus: (status) => (member(JOB_STATUSES, status) ? t(`gig.jobStatus.${status}`) : status),
-      payoutState: (state) => (member(PAYOUT_STATES, state) ? t(`gig.payoutState.${state}`) : state),
-      flag: (flag) => (member(LOCATION_FLAGS, flag) ? t(`gig.flag.${flag}`) : flag),
-      cycle: (cycle) => (member(CYCLES, cycle) ? t(`gig.cycle.${cycle}`) : cycle),
+      jobStatus: (status) => labelOf(GIG_JOB_STATUSES, status, (known) => t(`gig.jobStatus.${known}`)),
+      payoutState: (state) => labelOf(GIG_PAYOUT_STATES, state, (known) => t(`gig.payoutState.${known}`)),
+      flag: (flag) => labelOf(GIG_LOCATION_FLAGS, flag, (known) => t(`gig.flag.${known}`)),
+      cycle: (cycle) => labelOf(SETTLEMENT_CYCLES, cycle, (known) => t(`gig.cycle.${known}`)),
       wageKind,
-      wage: (kind, fen) =>
-        member(WAGE_KINDS, kind) ? t(`gig.wagePer.${kind}`, { amount: formatFen(fen) }) : formatFen(fen),
+      wage: (kind, fen) => {
+        const known = member(WAGE_KINDS, kind);
+        return known === null ? formatFen(fen) : t(`gig.wagePer.${known}`, { amount: formatFen(fen) });
+      },
       walletCode: (code) => (isWalletCode(code) ? t(`gig.walletCode.${WALLET_CODE_KEYS[code]}`) : code),
     };
   }, [t, english]);

@@ -2,7 +2,7 @@ import type { LngLat } from '@jiedao/contracts';
 import { locateFailure, type LocateFailure } from './geo';
 
 /** Why there is no position, as a rejection reason. */
-export class LocateError extends Error {
+class LocateError extends Error {
   readonly reason: LocateFailure;
 
   constructor(reason: LocateFailure) {

@@ -4,7 +4,6 @@ import { isRecord, member, parseRecord, text } from '../api/payload';
 
 /** The event names of GET /api/gig/stream. */
 export const GIG_STREAM_TOPICS = ['gig.inbox', 'gig.application', 'gig.assignment'] as const;
-export type GigStreamTopic = (typeof GIG_STREAM_TOPICS)[number];
 
 export type ApplicationState = (typeof GIG_APPLICATION_STATES)[number];
 export type AssignmentState = (typeof GIG_ASSIGNMENT_STATES)[number];

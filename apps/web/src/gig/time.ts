@@ -58,6 +58,11 @@ export function shiftSpan(startsAt: string, endsAt: string): ShiftSpan | null {
   return { start, end, overnight: end.day !== start.day };
 }
 
+/** Shifts (or anything with a start) earliest first, as a sorted copy. */
+export function sortByStart<T extends { startsAt: string }>(shifts: readonly T[]): T[] {
+  return [...shifts].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+}
+
 /** Minutes between two instants, less the unpaid break; never negative. */
 export function paidMinutes(shift: { startsAt: string; endsAt: string; breakMinutes: number }): number {
   const span = (Date.parse(shift.endsAt) - Date.parse(shift.startsAt)) / 60_000;

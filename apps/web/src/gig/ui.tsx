@@ -1,5 +1,5 @@
 import { CheckCircleFilled } from '@ant-design/icons';
-import type { WorkerCard } from '@jiedao/contracts';
+import type { Shift, WorkerCard } from '@jiedao/contracts';
 import { Badge, Button, Flex, Input, Tag, Typography } from 'antd';
 import type { InputProps } from 'antd';
 import type { ReactNode } from 'react';
@@ -9,7 +9,7 @@ import { NavLink } from 'react-router';
 import { formatSignedFen, formatFen } from './money';
 import { useGigLabels } from './labels';
 import type { ApplicationState, AssignmentState } from './stream';
-import { hoursAndMinutes, shanghaiLocal, shiftSpan } from './time';
+import { hoursAndMinutes, shanghaiLocal, shiftSpan, sortByStart } from './time';
 
 /** Money in fen as `¥12.50` (or signed, for wallet entries). */
 export function Money({
@@ -86,6 +86,19 @@ const ASSIGNMENT_COLORS: Record<AssignmentState, string> = {
   no_show: 'volcano',
   cancelled: 'default',
 };
+
+/** A job's earliest shift and, when it has more, how many in all (job cards); nothing without shifts. */
+export function FirstShift({ shifts, secondary = false }: { shifts: readonly Shift[]; secondary?: boolean }) {
+  const { t } = useTranslation();
+  const first = sortByStart(shifts)[0];
+  if (!first) return null;
+  return (
+    <Typography.Text type={secondary ? 'secondary' : undefined}>
+      <ShiftTimes startsAt={first.startsAt} endsAt={first.endsAt} />
+      {shifts.length > 1 ? ` ${t('gig.feed.moreShifts', { shifts: shifts.length })}` : ''}
+    </Typography.Text>
+  );
+}
 
 export function ApplicationStateTag({ state }: { state: ApplicationState }) {
   const labels = useGigLabels();

@@ -3,14 +3,14 @@ import { type ApiError, toApiError } from '../api/client';
 import { SubmissionKeys } from './idempotency';
 
 /** Worth retrying with the same key: the request may or may not have been done (network, 5xx, 503 bank). */
-export function isRetryable(error: ApiError): boolean {
+function isRetryable(error: ApiError): boolean {
   return error.status === 0 || error.status >= 500;
 }
 
 /** How one call ended: its answer (possibly `undefined`, for 204), or the problem. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
-export interface Submission {
+interface Submission {
   busy: boolean;
   error: ApiError | null;
   clearError: () => void;

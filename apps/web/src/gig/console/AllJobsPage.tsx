@@ -8,6 +8,7 @@ import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { formatDateTime } from '../../format';
 import { useGigLabels } from '../labels';
 import { JobStatusTag, ShiftTimes } from '../ui';
+import { sortByStart } from '../time';
 import { useFilteredPage } from '../useFilteredPage';
 
 type Filter = (typeof GIG_JOB_STATUSES)[number] | 'all';
@@ -58,7 +59,7 @@ export function AllJobsPage() {
       title: t('gig.allJobs.firstShift'),
       width: 230,
       render: (_, job) => {
-        const first = [...job.shifts].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))[0];
+        const first = sortByStart(job.shifts)[0];
         return first ? <ShiftTimes startsAt={first.startsAt} endsAt={first.endsAt} /> : t('common.none');
       },
     },

@@ -3,9 +3,8 @@ import type { GigPayout } from '@jiedao/contracts';
 import { GIG_PAYOUT_STATES } from '@jiedao/contracts/constants';
 import { Button, Flex, Segmented, Table, Typography } from 'antd';
 import type { TableProps } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { download, toApiError, toQuery, type ApiError } from '../../api/client';
+import { download, toQuery } from '../../api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { formatDateTime } from '../../format';
@@ -13,6 +12,7 @@ import { GIG_API } from '../gigApi';
 import { useGigLabels } from '../labels';
 import { useFilteredPage } from '../useFilteredPage';
 import { Money, PayoutStateTag } from '../ui';
+import { useAction } from '../useSubmission';
 
 type Filter = (typeof GIG_PAYOUT_STATES)[number] | 'all';
 const FILTERS: readonly Filter[] = ['all', ...GIG_PAYOUT_STATES];
@@ -28,22 +28,15 @@ export function PayoutsPage() {
     FILTERS,
     'all',
   );
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<ApiError | null>(null);
+  const exporting = useAction();
 
   const exportXlsx = () => {
-    setExporting(true);
-    setExportError(null);
-    download(
-      `${GIG_API}/payouts/export${toQuery({ state: filter === 'all' ? undefined : filter })}`,
-      'gig-payouts.xlsx',
-    )
-      .catch((error: unknown) => {
-        setExportError(toApiError(error));
-      })
-      .finally(() => {
-        setExporting(false);
-      });
+    void exporting.run('export', () =>
+      download(
+        `${GIG_API}/payouts/export${toQuery({ state: filter === 'all' ? undefined : filter })}`,
+        'gig-payouts.xlsx',
+      ),
+    );
   };
 
   const columns: TableProps<GigPayout>['columns'] = [
@@ -123,14 +116,14 @@ export function PayoutsPage() {
             type="primary"
             icon={<DownloadOutlined />}
             onClick={exportXlsx}
-            loading={exporting}
+            loading={exporting.busy === 'export'}
             data-testid="payouts-export"
           >
             {t('gig.payouts.export')}
           </Button>
         </Flex>
       </Flex>
-      {exportError && <ProblemAlert error={exportError} title={t('gig.payouts.exportFailed')} />}
+      {exporting.error && <ProblemAlert error={exporting.error} title={t('gig.payouts.exportFailed')} />}
       {list.error && <ProblemAlert error={list.error} onRetry={list.reload} />}
       <div data-testid="payouts-table">
         <Table<GigPayout>

@@ -94,7 +94,7 @@ export default function EmployerApp() {
       {!current && !profile.error && <Spin />}
       {context && (
         <EmployerContext.Provider value={context}>
-          <GigLiveProvider audience="employer" enabled>
+          <GigLiveProvider audience="employer">
             <EmployerTabs />
             <Routes>
               <Route index element={<EmployerJobsPage />} />

@@ -9,7 +9,7 @@ import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useLiveChannel } from '../GigLive';
 import { useGigLabels } from '../labels';
 import { useFilteredPage } from '../useFilteredPage';
-import { FilterChips, JobStatusTag, ShiftTimes } from '../ui';
+import { FilterChips, FirstShift, JobStatusTag } from '../ui';
 import { BalancesCard } from './BalancesCard';
 import { useEmployer } from './employerContext';
 
@@ -20,7 +20,6 @@ const PAGE_SIZE = 10;
 function JobCard({ job }: { job: Job }) {
   const { t } = useTranslation();
   const labels = useGigLabels();
-  const first = [...job.shifts].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))[0];
   const percent = job.headcount > 0 ? Math.round((job.hiredCount / job.headcount) * 100) : 0;
   return (
     <Link
@@ -40,12 +39,7 @@ function JobCard({ job }: { job: Job }) {
             <Typography.Text>
               {labels.category(job.category)} · {labels.wage(job.wageKind, job.wageFen)} · {job.site.name}
             </Typography.Text>
-            {first && (
-              <Typography.Text type="secondary">
-                <ShiftTimes startsAt={first.startsAt} endsAt={first.endsAt} />
-                {job.shifts.length > 1 ? ` ${t('gig.feed.moreShifts', { shifts: job.shifts.length })}` : ''}
-              </Typography.Text>
-            )}
+            <FirstShift shifts={job.shifts} secondary />
             <Flex align="center" gap={8}>
               <Progress percent={percent} size="small" showInfo={false} style={{ width: 120, margin: 0 }} />
               <Typography.Text>

@@ -19,7 +19,7 @@ interface Values {
   radiusM?: number | null;
 }
 
-export const DEFAULT_RADIUS_M = 300;
+const DEFAULT_RADIUS_M = 300;
 
 /** The form for a new work site: name, address, the point on the map and the clock-in radius. */
 function SiteForm({ onCreated }: { onCreated: (site: Site) => void }) {

@@ -9,13 +9,12 @@ import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { GIG_API } from '../gigApi';
 import { useLiveChannel } from '../GigLive';
 import { useGigLabels } from '../labels';
-import { ShiftTimes } from '../ui';
+import { FirstShift } from '../ui';
 
 function FeedCard({ item }: { item: FeedItem }) {
   const { t } = useTranslation();
   const labels = useGigLabels();
   const { job } = item;
-  const first = [...job.shifts].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))[0];
   const left = Math.max(0, job.headcount - job.hiredCount);
   return (
     <Link
@@ -39,12 +38,7 @@ function FeedCard({ item }: { item: FeedItem }) {
               <EnvironmentOutlined /> {t('gig.common.km', { km: item.distanceKm.toFixed(1) })} ·{' '}
               {job.site.name}
             </Typography.Text>
-            {first && (
-              <Typography.Text>
-                <ShiftTimes startsAt={first.startsAt} endsAt={first.endsAt} />
-                {job.shifts.length > 1 ? ` ${t('gig.feed.moreShifts', { shifts: job.shifts.length })}` : ''}
-              </Typography.Text>
-            )}
+            <FirstShift shifts={job.shifts} />
             <Flex gap={4} wrap="wrap">
               <Tag>{labels.category(job.category)}</Tag>
               {job.skills.map((skill) => (

@@ -70,7 +70,7 @@ export default function WorkerApp() {
       )}
       {!current && !profile.error && <Spin />}
       {current && (
-        <GigLiveProvider audience="worker" enabled>
+        <GigLiveProvider audience="worker">
           <WorkerTabs />
           <Routes>
             <Route index element={<FeedPage />} />
