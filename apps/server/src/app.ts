@@ -191,7 +191,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     cipher: ctx.cipher,
     log: ctx.log,
     queryAfterMs: config.payoutQueryAfterMs,
-    retryDelayMs: (attempt) => Math.min(600_000, config.payoutRetryBaseMs * 2 ** Math.max(0, attempt - 1)),
+    retryBaseMs: config.payoutRetryBaseMs,
   });
   if (config.sweepIntervalMs > 0) {
     jobs.every('ledger.expire_holds', config.sweepIntervalMs, async () => {
@@ -211,7 +211,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('onClose', async () => {
     await jobs.stop();
     await payouts.stop();
-    (payoutRail as { close?: () => void }).close?.();
+    payoutRail.close?.();
     await outbox.stop();
   });
 

@@ -13,6 +13,7 @@ import {
   type Severity,
   type SourceMapping,
 } from '@jiedao/contracts/constants';
+import { isRecord } from '../../platform/is-record.js';
 
 /**
  * Payload mappings: each source names one; a mapping turns the source's own payload into our one
@@ -54,10 +55,6 @@ export type MappingResult = { ok: true; event: NormalizedEvent } | { ok: false; 
 type Mapper = (message: RawMessage) => MappingResult;
 
 const fail = (reason: string): MappingResult => ({ ok: false, reason });
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(record: Record<string, unknown>, key: string, max = 2000): string | undefined {
   const value = record[key];

@@ -17,6 +17,7 @@ import {
   type Polygon,
   type Position,
 } from './geojson.js';
+import { isRecord } from '../is-record.js';
 
 /** Which rule a feature broke. */
 export type GridCheck =
@@ -474,10 +475,6 @@ function ringLabel(type: 'Polygon' | 'MultiPolygon', p: number, r: number): { en
   const en = r === 0 ? 'exterior ring' : `hole ${r}`;
   const zh = r === 0 ? '外环' : `第 ${r} 个内环`;
   return type === 'Polygon' ? { en, zh } : { en: `${polygon.en} ${en}`, zh: `${polygon.zh}${zh}` };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function nonEmptyString(value: unknown): string | undefined {

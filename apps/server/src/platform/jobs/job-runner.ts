@@ -329,19 +329,8 @@ export class JobRunner {
 
   async #recordFailure(row: JobRow, error: unknown): Promise<Outcome> {
     const lastError = describeError(error);
-    if (error instanceof RetryLaterError) {
-      const result = await this.#current(row)
-        .set({
-          status: 'pending',
-          runAt: new Date(this.#now().getTime() + Math.max(1, error.delayMs)),
-          maxAttempts: sql<number>`max_attempts + 1`,
-          lockedUntil: null,
-          lastError,
-          updatedAt: sql<Date>`now()`,
-        })
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n ? 'deferred' : 'superseded';
-    }
+    // A deferral is not a failure: it keeps the job's attempts (one more allowed for this run).
+    const deferred = error instanceof RetryLaterError;
     const context = {
       err: error,
       jobId: row.id,
@@ -349,7 +338,7 @@ export class JobRunner {
       kind: row.kind,
       attempts: row.attempts,
     };
-    if (row.attempts >= row.maxAttempts) {
+    if (!deferred && row.attempts >= row.maxAttempts) {
       const result = await this.#current(row)
         .set({ status: 'failed', lockedUntil: null, lastError, updatedAt: sql<Date>`now()` })
         .executeTakeFirst();
@@ -358,17 +347,19 @@ export class JobRunner {
       return 'failed';
     }
     // At least 1 ms, so a job that failed is never due again at the same instant (runDueNow ends).
-    const delayMs = Math.max(1, this.#retryDelayMs(row.attempts));
+    const delayMs = Math.max(1, deferred ? error.delayMs : this.#retryDelayMs(row.attempts));
     const result = await this.#current(row)
       .set({
         status: 'pending',
         runAt: new Date(this.#now().getTime() + delayMs),
+        ...(deferred ? { maxAttempts: sql<number>`max_attempts + 1` } : {}),
         lockedUntil: null,
         lastError,
         updatedAt: sql<Date>`now()`,
       })
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) return 'superseded';
+    if (deferred) return 'deferred';
     this.#log.warn({ ...context, delayMs }, `jobs: ${row.kind} failed; retrying`);
     return 'retried';
   }

@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import {
   PayoutRailUnavailableError,
   type PayoutInstruction,
@@ -7,6 +8,7 @@ import {
   type PayoutState,
   type SubmitAnswer,
 } from './payout-rail.js';
+import { isRecord } from '../is-record.js';
 
 /**
  * A {@link PayoutRail} reached over HTTP: the client of the simulator run as its own process
@@ -146,7 +148,8 @@ export class HttpPayoutRail implements PayoutRail {
         failures += 1;
         // Exponential with jitter, capped: a restarting rail is not hammered, and a blip costs little.
         const ceiling = Math.min(MAX_POLL_BACKOFF_MS, 100 * 2 ** Math.min(failures - 1, 10));
-        await sleep(ceiling * (0.5 + Math.random() / 2), signal);
+        // Resolves early (rejecting, ignored) when closed.
+        await wait(ceiling * (0.5 + Math.random() / 2), undefined, { signal }).catch(() => undefined);
       }
     }
   }
@@ -213,22 +216,6 @@ function errorMessage(status: number, text: string): string {
     // Not JSON: fall through to the status alone.
   }
   return `payout rail answered ${status}`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isRefusal(value: unknown): value is PayoutRefusal {

@@ -61,6 +61,8 @@ export interface PayoutRail {
   query(key: string, options?: { signal?: AbortSignal }): Promise<PayoutState>;
   /** Listens to reports; returns a function that stops listening. */
   onReport(listener: (report: PayoutReport) => void): () => void;
+  /** Lets go of timers and connections, for a clean shutdown. */
+  close?(): void;
 }
 
 export interface SimulatedPayoutRailOptions {

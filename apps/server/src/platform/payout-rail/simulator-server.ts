@@ -7,6 +7,7 @@ import {
   type PayoutReport,
   type SimulatedPayoutRailOptions,
 } from './payout-rail.js';
+import { isRecord } from '../is-record.js';
 
 /**
  * {@link SimulatedPayoutRail} served over HTTP, so it can run as its own process: a crash drill can
@@ -205,10 +206,6 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   } catch {
     throw new BadRequestError('body is not valid JSON');
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Checks the shape only: amounts and payees are the rail's to refuse, as a real rail would. */

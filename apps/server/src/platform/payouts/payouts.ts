@@ -120,7 +120,9 @@ export interface PayoutProcessorOptions {
   callTimeoutMs?: number;
   /** After an accepted submit with no report yet, ask the rail after this long, ms (default 60 s). */
   queryAfterMs?: number;
-  /** Delay before trying again after the rail gave no answer: attempt → ms (default 5 s doubling to 10 min). */
+  /** First delay after the rail gave no answer, doubling per attempt to 10 min (default 5 s). */
+  retryBaseMs?: number;
+  /** Delay before trying again after the rail gave no answer: attempt → ms (default from `retryBaseMs`). */
   retryDelayMs?: (attempt: number) => number;
   now?: () => Date;
 }
@@ -149,15 +151,15 @@ export interface ProcessResult {
  * several processes: each payout is claimed by moving its next attempt forward first.
  */
 export class PayoutProcessor {
-  readonly #options: Required<Omit<PayoutProcessorOptions, 'now'>> & { now: () => Date };
+  readonly #options: Required<Omit<PayoutProcessorOptions, 'now' | 'retryBaseMs'>> & { now: () => Date };
   #unsubscribe: (() => void) | undefined;
   readonly #reports = new Set<Promise<void>>();
 
-  constructor(options: PayoutProcessorOptions) {
+  constructor({ retryBaseMs = 5_000, ...options }: PayoutProcessorOptions) {
     this.#options = {
       callTimeoutMs: 10_000,
       queryAfterMs: 60_000,
-      retryDelayMs: (attempt) => Math.min(600_000, 5_000 * 2 ** Math.max(0, attempt - 1)),
+      retryDelayMs: (attempt) => Math.min(600_000, retryBaseMs * 2 ** Math.max(0, attempt - 1)),
       now: () => new Date(),
       ...options,
     };

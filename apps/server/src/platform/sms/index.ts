@@ -10,7 +10,6 @@ export {
   SmsRenderError,
   isSmsTemplate,
   renderSms,
-  smsTemplateParams,
   type SmsParams,
   type SmsTemplate,
 } from './sms-templates.js';
@@ -21,7 +20,6 @@ export {
 } from './simulated-sms-gateway.js';
 export {
   SMS_JOB_KIND,
-  SmsRateLimitedError,
   queueSms,
   queueSmsBatch,
   registerSmsSender,

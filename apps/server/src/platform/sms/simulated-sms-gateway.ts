@@ -1,6 +1,7 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import { createRng } from '../geo/synthetic.js';
 import { localDate } from '../local-date.js';
+import { normalizePhone } from '../privacy/index.js';
 import {
   SmsGatewayUnavailableError,
   type SmsGateway,
@@ -46,8 +47,6 @@ interface SentRecord {
 }
 
 const MINUTE_MS = 60_000;
-/** What a real gateway accepts: an 11-digit mainland mobile number, no prefix or separators. */
-const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
 
 /**
  * A local stand-in for an SMS gateway, with the faults of the real thing (see {@link SmsGateway}).
@@ -122,7 +121,8 @@ export class SimulatedSmsGateway implements SmsGateway {
   }
 
   #refusalFor(message: SmsMessage): SmsRefusal | undefined {
-    if (!MAINLAND_MOBILE.test(message.phone)) return 'invalid_phone';
+    // What a real gateway accepts: an 11-digit mainland mobile number, no prefix or separators.
+    if (normalizePhone(message.phone) !== message.phone) return 'invalid_phone';
     if (!isSmsTemplate(message.template)) return 'unknown_template';
     if (this.options.blacklist.includes(message.phone)) return 'blacklisted';
     const now = this.options.clock.now();
