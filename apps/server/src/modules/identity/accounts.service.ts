@@ -13,7 +13,7 @@ import { AppError, invalidField } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { normalizeIdNumber, normalizePhone } from '../../platform/privacy/index.js';
 import { checkResidentIdNumber } from './id-number.js';
-import { maskedPhone, PII_CONTEXT, toRoleAssignment } from './identity-mappers.js';
+import { maskedPhone, PII_CONTEXT, toRoleAssignment, verifiedPersonFields } from './identity-mappers.js';
 import { placesRepository } from '../places/index.js';
 import { pageWindow } from '../../platform/http/paging.js';
 import * as repo from './identity.repository.js';
@@ -85,18 +85,12 @@ export async function createAccountUnchecked(
       communityId: input.communityId ?? null,
     });
     if (identity) {
-      const idNumberHash = ctx.cipher.blindIndex('id_number', identity.idNumber);
-      if (await repo.findPersonByIdNumberHash(trx, tenantId, idNumberHash))
+      const verified = verifiedPersonFields(ctx.cipher, input.name.trim(), identity);
+      if (await repo.findPersonByIdNumberHash(trx, tenantId, verified.idNumberHash))
         throw new AppError('conflict', 'A person with this ID number is registered already', {
           errors: [{ field: '/idNumber', message: 'is registered already' }],
         });
-      await repo.markPersonVerified(trx, tenantId, personId, {
-        name: input.name.trim(),
-        idNumberEnc: ctx.cipher.encrypt(identity.idNumber, PII_CONTEXT.idNumber),
-        idNumberHash,
-        birthDate: identity.birthDate,
-        sex: identity.sex,
-      });
+      await repo.markPersonVerified(trx, tenantId, personId, verified);
     }
     await repo.insertAccount(trx, { tenantId, id: accountId, personId, phoneHash, passwordHash });
     const unique = new Map(

@@ -1,9 +1,21 @@
 import type { Me, PersonSummary, RoleAssignment } from '@jiedao/contracts';
 import type { PiiCipher } from '../../platform/privacy/index.js';
 import { maskIdNumber, maskPhone } from '../../platform/privacy/index.js';
+import type { ValidResidentIdNumber } from './id-number.js';
 import type { PersonRow } from './identity.tables.js';
 
 export const PII_CONTEXT = { phone: 'person.phone', idNumber: 'person.id_number' } as const;
+
+/** What a verified person stores of a checked ID number: sealed, blind-indexed, birth date and sex. */
+export function verifiedPersonFields(cipher: PiiCipher, name: string, check: ValidResidentIdNumber) {
+  return {
+    name,
+    idNumberEnc: cipher.encrypt(check.idNumber, PII_CONTEXT.idNumber),
+    idNumberHash: cipher.blindIndex('id_number', check.idNumber),
+    birthDate: check.birthDate,
+    sex: check.sex,
+  };
+}
 
 /** Decrypts and masks in one step; the plaintext never leaves this function. */
 export function maskedPhone(cipher: PiiCipher, phoneEnc: string | null): string | null {

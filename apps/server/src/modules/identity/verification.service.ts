@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { normalizeIdNumber } from '../../platform/privacy/index.js';
 import { getMe } from './auth.service.js';
 import { checkResidentIdNumber } from './id-number.js';
-import { PII_CONTEXT } from './identity-mappers.js';
+import { verifiedPersonFields } from './identity-mappers.js';
 import * as repo from './identity.repository.js';
 import { VerificationUnavailableError, type RealNameVerificationProvider } from './verification-provider.js';
 
@@ -95,13 +95,12 @@ export async function verifyRealName(
       providerReference: result.reference,
       latencyMs: result.latencyMs,
     });
-    const updated = await repo.markPersonVerified(trx, actor.tenantId, person.id, {
-      name,
-      idNumberEnc: ctx.cipher.encrypt(check.idNumber, PII_CONTEXT.idNumber),
-      idNumberHash,
-      birthDate: check.birthDate,
-      sex: check.sex,
-    });
+    const updated = await repo.markPersonVerified(
+      trx,
+      actor.tenantId,
+      person.id,
+      verifiedPersonFields(ctx.cipher, name, check),
+    );
     if (Number(updated.numUpdatedRows) !== 1)
       throw new AppError('already_verified', 'Your real name is already verified');
   });
@@ -122,12 +121,11 @@ export async function recordVerifiedIdentityUnchecked(
   if (!check.ok)
     throw new AppError('invalid_id_number', `ID number failed the ${check.check} check: ${check.message}`);
   await ctx.db.transaction().execute(async (trx) => {
-    await repo.markPersonVerified(trx, tenantId, personId, {
-      name: input.name.trim(),
-      idNumberEnc: ctx.cipher.encrypt(check.idNumber, PII_CONTEXT.idNumber),
-      idNumberHash: ctx.cipher.blindIndex('id_number', check.idNumber),
-      birthDate: check.birthDate,
-      sex: check.sex,
-    });
+    await repo.markPersonVerified(
+      trx,
+      tenantId,
+      personId,
+      verifiedPersonFields(ctx.cipher, input.name.trim(), check),
+    );
   });
 }
