@@ -93,16 +93,17 @@ export function registerGigRoutes(fastify: FastifyInstance, g: Gig & { bank: Ban
     async (request, reply) => {
       const actor = actorOf(request);
       const channel = await g.ctx.db.transaction().execute(async (trx) => {
-        if (request.query.as !== 'employer') {
-          const found = await trx
+        const { as } = request.query;
+        if (as === 'worker') return workerChannel(actor.tenantId, (await workerOf(trx, actor)).id);
+        if (as === undefined) {
+          // Unspecified: the caller's worker profile if they have one, else their employer profile.
+          const worker = await trx
             .selectFrom('gigWorker')
             .select('id')
             .where('tenantId', '=', actor.tenantId)
             .where('accountId', '=', actor.accountId)
             .executeTakeFirst();
-          if (found) return workerChannel(actor.tenantId, found.id);
-          if (request.query.as === 'worker')
-            return workerChannel(actor.tenantId, (await workerOf(trx, actor)).id);
+          if (worker) return workerChannel(actor.tenantId, worker.id);
         }
         return employerChannel(actor.tenantId, (await employerOf(trx, actor)).id);
       });
