@@ -288,19 +288,22 @@ function toGigPayout(row: Selectable<PayoutTable> & { name: string }): GigPayout
  * what an assignment says it paid is what its hold posted (plus dispute payments, less refunds).
  */
 export const gigAssignmentsCheck: ExtraCheck = async (db: Kysely<Database>, tenantId: string) => {
+  // What each finished shift's ledger says it paid: its hold's posting, plus dispute payments, less refunds.
   const rows = await sql<{ id: string; paidFen: number; posted: number }>`
-    select a.id, a.paid_fen, coalesce(t.posted_amount, 0)::int8
-      + coalesce((select sum(x.amount) from ledger_transfer x join gig_dispute d on d.tenant_id = x.tenant_id and x.reference = d.id::text
-          where x.tenant_id = a.tenant_id and d.assignment_id = a.id and x.code in ('gig.dispute_pay', 'gig.guarantee_pay')), 0)::int8
-      - coalesce((select sum(x.amount) from ledger_transfer x join gig_dispute d on d.tenant_id = x.tenant_id and x.reference = d.id::text
-          where x.tenant_id = a.tenant_id and d.assignment_id = a.id and x.code = 'gig.dispute_refund'), 0)::int8 as posted
-    from gig_assignment a join ledger_transfer t on t.tenant_id = a.tenant_id and t.id = a.hold_transfer_id
-    where a.tenant_id = ${tenantId} and a.state in ('paid', 'no_show', 'cancelled')
-      and coalesce(a.paid_fen, 0) <> coalesce(t.posted_amount, 0)
-        + coalesce((select sum(x.amount) from ledger_transfer x join gig_dispute d on d.tenant_id = x.tenant_id and x.reference = d.id::text
-            where x.tenant_id = a.tenant_id and d.assignment_id = a.id and x.code in ('gig.dispute_pay', 'gig.guarantee_pay')), 0)
-        - coalesce((select sum(x.amount) from ledger_transfer x join gig_dispute d on d.tenant_id = x.tenant_id and x.reference = d.id::text
-            where x.tenant_id = a.tenant_id and d.assignment_id = a.id and x.code = 'gig.dispute_refund'), 0)
+    select id, paid_fen, posted from (
+      select a.id, a.paid_fen,
+        (coalesce(t.posted_amount, 0) + coalesce(d.paid, 0) - coalesce(d.refunded, 0))::int8 as posted
+      from gig_assignment a
+      join ledger_transfer t on t.tenant_id = a.tenant_id and t.id = a.hold_transfer_id
+      left join lateral (
+        select sum(x.amount) filter (where x.code in ('gig.dispute_pay', 'gig.guarantee_pay')) as paid,
+               sum(x.amount) filter (where x.code = 'gig.dispute_refund') as refunded
+        from ledger_transfer x join gig_dispute gd on gd.tenant_id = x.tenant_id and x.reference = gd.id::text
+        where x.tenant_id = a.tenant_id and gd.assignment_id = a.id
+      ) d on true
+      where a.tenant_id = ${tenantId} and a.state in ('paid', 'no_show', 'cancelled')
+    ) finished
+    where coalesce(paid_fen, 0) <> posted
     limit 20`.execute(db);
   const unresolved = await sql<{ count: number }>`
     select count(*)::int as count from gig_assignment a join ledger_transfer t on t.tenant_id = a.tenant_id and t.id = a.hold_transfer_id
