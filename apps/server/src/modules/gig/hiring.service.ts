@@ -6,7 +6,6 @@ import { haversineMeters } from '../../platform/geo/geojson.js';
 import { derivedId, newId } from '../../platform/ids.js';
 import { applyTransfers, findAccount, type LedgerRequest } from '../../platform/ledger/index.js';
 import { enqueueOutbox } from '../../platform/outbox/outbox.js';
-import { holdAmountFen } from './attendance-rules.js';
 import { employerChannel, employerOf, workerChannel, workerOf, type Gig, type Trx } from './gig.js';
 import type { ApplicationState, ContractTerms, GigApplicationRow, GigEmployerRow } from './gig.tables.js';
 import { addInboxItem, describeWage, indexJob, loadJobs, smsWorker } from './jobs.service.js';
@@ -94,36 +93,16 @@ async function buildTerms(
   tenantId: string,
   jobId: string,
   workerId: string,
+  employer: Pick<GigEmployerRow, 'id' | 'name' | 'uscc'>,
 ): Promise<ContractTerms> {
   const [job] = await loadJobs(trx, tenantId, [jobId]);
   if (!job) throw notFound('Job');
-  const employer = await trx
-    .selectFrom('gigEmployer')
-    .select(['id', 'name', 'uscc'])
-    .where('tenantId', '=', tenantId)
-    .where('id', '=', job.employerId)
-    .executeTakeFirstOrThrow();
+  // The job's shifts carry the wage each holds already (`holdAmountFen` of the same terms).
   const shifts = job.shifts.filter((shift) => new Date(shift.startsAt) > g.now());
   if (shifts.length === 0)
     throw new AppError('conflict', 'Every shift of this job has started: nothing left to hire for', {
       messageZh: '该零工的班次都已开始，无法再录用',
     });
-  const terms = {
-    wageKind: job.wageKind,
-    wageFen: job.wageFen,
-    ...(job.expectedPieces ? { expectedPieces: job.expectedPieces } : {}),
-  };
-  const withHolds = shifts.map((shift) => ({
-    id: shift.id,
-    startsAt: shift.startsAt,
-    endsAt: shift.endsAt,
-    breakMinutes: shift.breakMinutes,
-    holdFen: holdAmountFen(terms, {
-      ...shift,
-      startsAt: new Date(shift.startsAt),
-      endsAt: new Date(shift.endsAt),
-    }),
-  }));
   return {
     jobId: job.id,
     title: job.title,
@@ -135,8 +114,8 @@ async function buildTerms(
     expectedPieces: job.expectedPieces,
     settlementCycle: job.settlementCycle,
     injuryCover: job.injuryCover,
-    shifts: withHolds,
-    totalFen: withHolds.reduce((sum, shift) => sum + shift.holdFen, 0),
+    shifts,
+    totalFen: shifts.reduce((sum, shift) => sum + shift.holdFen, 0),
     requirements: job.requirements,
   };
 }
@@ -324,7 +303,7 @@ export async function invite(
         application: (await loadApplications(trx, actor.tenantId, [existing.id]))[0]!,
         notice: undefined,
       };
-    const terms = await buildTerms(g, trx, actor.tenantId, jobId, workerId);
+    const terms = await buildTerms(g, trx, actor.tenantId, jobId, workerId, employer);
     const id = newId();
     await trx
       .insertInto('gigApplication')
@@ -370,7 +349,14 @@ export async function offer(g: Gig, actor: Actor, applicationId: string): Promis
   return transition(g, actor, applicationId, 'employer', async (trx, application, employer) => {
     if (application.state === 'offered') return undefined;
     if (application.state !== 'applied') throw wrongState(application, 'offer');
-    const terms = await buildTerms(g, trx, actor.tenantId, application.jobId, application.workerId);
+    const terms = await buildTerms(
+      g,
+      trx,
+      actor.tenantId,
+      application.jobId,
+      application.workerId,
+      employer!,
+    );
     await setState(trx, g, application, 'offered', {
       terms,
       contractHash: contractHash(terms),
@@ -496,11 +482,19 @@ export async function confirmHire(
             messageZh: '合同中的班次已开始，请重新发出邀约',
           },
         );
+      const worker = await trx
+        .selectFrom('gigWorker')
+        .select(['walletAccountId'])
+        .where('tenantId', '=', actor.tenantId)
+        .where('id', '=', application.workerId)
+        .executeTakeFirstOrThrow();
+      const holdId = (shiftId: string) =>
+        derivedId(`${actor.tenantId}:gig.hold:${application.id}:${shiftId}`);
       const holds: LedgerRequest[] = terms.shifts.map((shift, index) => ({
         type: 'transfer',
-        id: derivedId(`${actor.tenantId}:gig.hold:${application.id}:${shift.id}`),
+        id: holdId(shift.id),
         debitAccountId: employer!.fundsAccountId,
-        creditAccountId: '',
+        creditAccountId: worker.walletAccountId,
         amount: shift.holdFen,
         code: 'gig.wage_hold',
         reference: application.id,
@@ -508,13 +502,6 @@ export async function confirmHire(
         pendingTimeoutMs: new Date(shift.endsAt).getTime() + g.options.holdGraceMs - now.getTime(),
         linked: index < terms.shifts.length - 1,
       }));
-      const worker = await trx
-        .selectFrom('gigWorker')
-        .select(['walletAccountId'])
-        .where('tenantId', '=', actor.tenantId)
-        .where('id', '=', application.workerId)
-        .executeTakeFirstOrThrow();
-      for (const hold of holds) if (hold.type === 'transfer') hold.creditAccountId = worker.walletAccountId;
       const results = await applyTransfers(trx, actor.tenantId, holds, now);
       const refused = results.find(
         (result) => result.status === 'rejected' && result.reason !== 'linked_transfer_failed',
@@ -540,7 +527,7 @@ export async function confirmHire(
             shiftId: shift.id,
             workerId: application.workerId,
             employerId: employer!.id,
-            holdTransferId: derivedId(`${actor.tenantId}:gig.hold:${application.id}:${shift.id}`),
+            holdTransferId: holdId(shift.id),
             holdFen: shift.holdFen,
             createdAt: now,
             updatedAt: now,
