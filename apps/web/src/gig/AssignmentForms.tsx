@@ -199,3 +199,43 @@ export function FollowUpForm({
     );
   return null;
 }
+
+/** 评价 and 申诉, the follow-ups either side of a shift may open; each opens its {@link FollowUpForm}. */
+export function FollowUpButtons({
+  actions,
+  onOpen,
+  testIdPrefix,
+}: {
+  actions: readonly string[];
+  onOpen: (panel: 'rate' | 'dispute') => void;
+  testIdPrefix: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {actions.includes('rate') && (
+        <Button
+          size="large"
+          onClick={() => {
+            onOpen('rate');
+          }}
+          data-testid={`${testIdPrefix}-rate`}
+        >
+          {t('gig.rating.open')}
+        </Button>
+      )}
+      {actions.includes('dispute') && (
+        <Button
+          size="large"
+          danger
+          onClick={() => {
+            onOpen('dispute');
+          }}
+          data-testid={`${testIdPrefix}-dispute`}
+        >
+          {t('gig.dispute.open')}
+        </Button>
+      )}
+    </>
+  );
+}

@@ -8,7 +8,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useNotice } from '../../components/useNotice';
 import { AssignmentFacts } from '../AssignmentFacts';
-import { FollowUpForm } from '../AssignmentForms';
+import { FollowUpButtons, FollowUpForm } from '../AssignmentForms';
 import { employerAssignmentActions } from '../contract';
 import { gigApi } from '../gigApi';
 import { useLiveChannel } from '../GigLive';
@@ -112,29 +112,7 @@ function AttendanceCard({
                 testId="attendance-cancel"
               />
             )}
-            {actions.includes('rate') && (
-              <Button
-                size="large"
-                onClick={() => {
-                  setPanel('rate');
-                }}
-                data-testid="attendance-rate"
-              >
-                {t('gig.rating.open')}
-              </Button>
-            )}
-            {actions.includes('dispute') && (
-              <Button
-                size="large"
-                danger
-                onClick={() => {
-                  setPanel('dispute');
-                }}
-                data-testid="attendance-dispute"
-              >
-                {t('gig.dispute.open')}
-              </Button>
-            )}
+            <FollowUpButtons actions={actions} onOpen={setPanel} testIdPrefix="attendance" />
           </Flex>
         )}
       </Flex>

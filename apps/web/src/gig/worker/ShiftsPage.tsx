@@ -8,7 +8,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useNotice } from '../../components/useNotice';
 import { AssignmentFacts } from '../AssignmentFacts';
-import { FollowUpForm } from '../AssignmentForms';
+import { FollowUpButtons, FollowUpForm } from '../AssignmentForms';
 import { workerAssignmentActions } from '../contract';
 import { gigApi } from '../gigApi';
 import { useLiveChannel } from '../GigLive';
@@ -111,29 +111,7 @@ function ShiftCard({
                 {t('gig.clock.out')}
               </Button>
             )}
-            {actions.includes('rate') && (
-              <Button
-                size="large"
-                onClick={() => {
-                  setPanel('rate');
-                }}
-                data-testid="shift-rate"
-              >
-                {t('gig.rating.open')}
-              </Button>
-            )}
-            {actions.includes('dispute') && (
-              <Button
-                size="large"
-                danger
-                onClick={() => {
-                  setPanel('dispute');
-                }}
-                data-testid="shift-dispute"
-              >
-                {t('gig.dispute.open')}
-              </Button>
-            )}
+            <FollowUpButtons actions={actions} onOpen={setPanel} testIdPrefix="shift" />
             {actions.includes('cancel') && (
               <ConfirmButton
                 label={t('gig.shift.cancel')}
